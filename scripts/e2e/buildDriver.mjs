@@ -1,0 +1,52 @@
+// Bundles the e2e driver extension with every test/e2e/suite/*.test.ts, and packages it as a VSIX.
+import * as esbuild from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const driverDir = join(root, 'test', 'e2e', 'driver');
+const suiteDir = join(root, 'test', 'e2e', 'suite');
+
+export function suiteFiles() {
+  return readdirSync(suiteDir, { recursive: true })
+    .filter((f) => f.endsWith('.test.ts'))
+    .sort()
+    .map((f) => join(suiteDir, f));
+}
+
+export async function buildDriver({ vsix = true } = {}) {
+  const suites = suiteFiles();
+  // Requires inside a function keep each suite unevaluated until mocha's globals exist.
+  const entry = [
+    `const { createDriver } = require('./src/driver.ts');`,
+    `module.exports = createDriver(() => {`,
+    ...suites.map((f) => `  require(${JSON.stringify(f)});`),
+    `});`,
+  ].join('\n');
+  await esbuild.build({
+    stdin: { contents: entry, resolveDir: driverDir, sourcefile: 'driver-entry.js', loader: 'js' },
+    outfile: join(driverDir, 'dist', 'driver.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node18',
+    format: 'cjs',
+    external: ['vscode'],
+    sourcemap: 'inline',
+    logLevel: 'warning',
+    // Mocha's parallel mode resolves worker files at run time; the driver never uses it.
+    logOverride: { 'require-resolve-not-external': 'silent' },
+  });
+  console.log(`[e2e] driver bundled with ${suites.length} suite file(s)`);
+  if (!vsix) return { driverDir };
+  const out = join(root, '.e2e', 'durable-run-e2e-driver.vsix');
+  mkdirSync(dirname(out), { recursive: true });
+  const vsce = join(root, 'node_modules', '.bin', 'vsce');
+  const args = ['package', '--no-dependencies', '--skip-license', '--allow-missing-repository'];
+  execFileSync(vsce, [...args, '--out', out], { cwd: driverDir, stdio: ['ignore', 'pipe', 'inherit'] });
+  console.log(`[e2e] driver packaged: ${relative(root, out)}`);
+  return { driverDir, vsixPath: out };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) await buildDriver();

@@ -1,0 +1,46 @@
+// The adapter's custom DAP requests and events (DESIGN.md §5): what the extension's views and
+// any other DAP client use beyond standard DAP. Plain data only; no `vscode` here.
+import type { AttemptView, StateView } from '../runtime/inspect';
+import type { CrashPoint } from '../worker/protocol';
+import type { CallPath } from '../runtime/callPlan';
+
+/** `injectCrash`: crash at the next matching point, or `now` at the boundary where it is paused. */
+export interface InjectCrashArguments {
+  point: CrashPoint;
+  /** Action name. */
+  action?: string;
+  /** Call index in the action (number) or function id (string). */
+  call?: number | string;
+  now?: boolean;
+}
+
+/** `recover`: start the next attempt over what the store persisted. No arguments. */
+export type RecoverArguments = Record<string, never>;
+
+/** A slot as the views show it, with the path its call took in the latest attempt that reached it. */
+export type SlotRow = StateView['slots'][number] & {
+  path?: CallPath;
+  reason?: string;
+  callSite?: { file: string; line: number; column: number };
+};
+
+export interface SlotsResponseBody {
+  attempt: number;
+  states: Array<Omit<StateView, 'slots'> & { slots: SlotRow[] }>;
+}
+
+export interface TimelineResponseBody {
+  attempts: AttemptView[];
+  /** Call sites by function id and occurrence, so a timeline cell can reveal its source line. */
+  callSites: Record<string, { file: string; line: number; column: number }>;
+}
+
+/** Custom events the adapter sends. */
+export const CUSTOM_EVENTS = {
+  /** Body: { stateId?: string } — slots changed; fetch `slots` again (throttled). */
+  slotsChanged: 'durableRun.slotsChanged',
+  /** Body: { attempt: number; phase: 'start' | 'end'; outcome?: 'done' | 'failed' | 'crashed' } */
+  attempt: 'durableRun.attempt',
+  /** Body: { attempt, point, action?, index?, functionId? } — the worker was killed by a crash. */
+  crash: 'durableRun.crash',
+} as const;

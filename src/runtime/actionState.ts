@@ -1,0 +1,78 @@
+// Action state and its slots (spec section 5), and the mutations that persist them. A store
+// persists mutations; applying them in order rebuilds every state, in memory or from a journal.
+import type { Encoded, EncodedError } from './codec';
+import { DurableStateError } from './errors';
+import type { ExecutionIdentity } from './identity';
+
+export type SlotStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED';
+
+/** One persisted durable call. */
+export interface Slot {
+  functionId: string;
+  argsDigest: string;
+  status: SlotStatus;
+  result?: Encoded;
+  error?: EncodedError;
+}
+
+export interface MemoryUpdate {
+  path: string;
+  value: Encoded;
+}
+
+/** The persisted state of one action execution. */
+export interface ActionState extends ExecutionIdentity {
+  id: string;
+  /** The triggering event, encoded. */
+  event: Encoded;
+  slots: Slot[];
+  completed: boolean;
+  /** Events the action sent, in order (OutputEvents included), once it completed. */
+  outputEvents: Encoded[];
+  memoryUpdates: MemoryUpdate[];
+}
+
+/** One persist: everything a store writes is one of these. */
+export type StateMutation =
+  | ({ op: 'init'; id: string; event: Encoded } & ExecutionIdentity)
+  | { op: 'slot'; id: string; index: number; slot: Slot }
+  | { op: 'truncate'; id: string; from: number }
+  | { op: 'complete'; id: string; outputEvents: Encoded[]; memoryUpdates: MemoryUpdate[] };
+
+export function slotMatches(slot: Slot, functionId: string, digest: string): boolean {
+  return slot.functionId === functionId && slot.argsDigest === digest;
+}
+
+export function isTerminal(slot: Slot): boolean {
+  return slot.status !== 'PENDING';
+}
+
+/**
+ * Applies one mutation to a map of states. A mutation that does not fit (a slot beyond the end,
+ * a state never initialised) means the persisted history is not one this runtime wrote.
+ */
+export function applyMutation(states: Map<string, ActionState>, m: StateMutation): void {
+  if (m.op === 'init') {
+    const { op: _op, ...rest } = m;
+    states.set(m.id, { ...rest, slots: [], completed: false, outputEvents: [], memoryUpdates: [] });
+    return;
+  }
+  const state = states.get(m.id);
+  if (!state) throw new DurableStateError(`a "${m.op}" record names action state ${m.id}, which was never initialised`);
+  switch (m.op) {
+    case 'slot':
+      if (m.index < 0 || m.index > state.slots.length) {
+        throw new DurableStateError(`slot ${m.index} of ${m.id} is out of range (the state has ${state.slots.length} slots)`);
+      }
+      state.slots[m.index] = m.slot;
+      return;
+    case 'truncate':
+      if (m.from >= 0 && m.from < state.slots.length) state.slots.length = m.from;
+      return;
+    case 'complete':
+      state.completed = true;
+      state.outputEvents = m.outputEvents;
+      state.memoryUpdates = m.memoryUpdates;
+      return;
+  }
+}

@@ -1,0 +1,163 @@
+// One attempt of an agent over its inputs: per-key ordered processing, per-key sequence numbers,
+// event dispatch to actions, and the action-level lifecycle of spec section 9 (a completed
+// action is not run again: its events are re-sent and its memory updates re-applied).
+import { INPUT_EVENT, OUTPUT_EVENT, type Agent, type AgentEvent } from './agent';
+import { ActionExecution } from './actionContext';
+import type { ExecutionInfo, RuntimeHooks } from './boundaries';
+import { decode, encode, encodeError } from './codec';
+import { stateIdOf } from './identity';
+import { KeyMemory } from './keyMemory';
+import { nextAttemptNumber, type AttemptKind, type StateStore } from './stateStore';
+
+export interface AgentInput {
+  key: string;
+  input: unknown;
+}
+
+export interface ActionFailure {
+  key: string;
+  seq: number;
+  action: string;
+  stateId: string;
+  error: unknown;
+}
+
+export interface AttemptResult {
+  attempt: number;
+  outputs: Array<{ key: string; seq: number; output: unknown; replayed: boolean }>;
+  failures: ActionFailure[];
+}
+
+export interface AttemptOptions {
+  agent: Agent;
+  store: StateStore;
+  hooks?: RuntimeHooks;
+  kind?: AttemptKind;
+}
+
+export function validateInputs(inputs: unknown): AgentInput[] {
+  if (!Array.isArray(inputs)) throw new TypeError('inputs must be an array of { key, input }');
+  inputs.forEach((item, i) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      throw new TypeError(`inputs[${i}] must be an object { "key": string, "input": any }`);
+    }
+    const key = (item as { key?: unknown }).key;
+    if (typeof key !== 'string' || key === '') throw new TypeError(`inputs[${i}].key must be a non-empty string, got ${JSON.stringify(key)}`);
+  });
+  return inputs as AgentInput[];
+}
+
+export class AgentRunner {
+  readonly attempt: number;
+  private readonly hooks: RuntimeHooks;
+  private readonly result: AttemptResult;
+
+  constructor(private readonly options: AttemptOptions) {
+    this.hooks = options.hooks ?? {};
+    this.attempt = nextAttemptNumber(options.store);
+    this.result = { attempt: this.attempt, outputs: [], failures: [] };
+  }
+
+  /** Runs every input; keys run side by side, the inputs of one key strictly in order. */
+  async run(inputs: AgentInput[]): Promise<AttemptResult> {
+    const { store } = this.options;
+    store.note({ op: 'attempt', attempt: this.attempt, kind: this.options.kind ?? 'run', at: new Date().toISOString() });
+    const byKey = new Map<string, unknown[]>();
+    for (const { key, input } of validateInputs(inputs)) {
+      const list = byKey.get(key) ?? [];
+      list.push(input);
+      byKey.set(key, list);
+    }
+    await Promise.all([...byKey].map(([key, list]) => this.runKey(key, list)));
+    store.note({ op: 'end', attempt: this.attempt, outcome: this.result.failures.length > 0 ? 'failed' : 'done' });
+    return this.result;
+  }
+
+  private async runKey(key: string, inputs: unknown[]): Promise<void> {
+    const memory = new KeyMemory();
+    for (let seq = 0; seq < inputs.length; seq++) {
+      const ok = await this.runInput(key, seq, inputs[seq], memory);
+      // A failed input stops its key: later inputs of the key would see a state it never reached.
+      if (!ok) return;
+    }
+  }
+
+  private async runInput(key: string, seq: number, input: unknown, memory: KeyMemory): Promise<boolean> {
+    const queue: Array<{ event: AgentEvent; index: number }> = [{ event: { type: INPUT_EVENT, attributes: { key, input } }, index: 0 }];
+    let nextIndex = 1;
+    while (queue.length > 0) {
+      const { event, index } = queue.shift()!;
+      for (const action of this.options.agent.actions) {
+        if (!action.on.includes(event.type)) continue;
+        const sent = await this.runAction(action, event, { key, seq, eventIndex: index }, memory);
+        if (sent === undefined) return false;
+        for (const e of sent) {
+          if (e.event.type === OUTPUT_EVENT) {
+            const output = (e.event.attributes as { output?: unknown }).output;
+            this.result.outputs.push({ key, seq, output, replayed: e.replayed });
+            this.hooks.output?.({ key, seq, output, replayed: e.replayed });
+          } else {
+            queue.push({ event: e.event, index: nextIndex });
+          }
+          nextIndex++;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Returns the events the action sent, or undefined when it failed. */
+  private async runAction(
+    action: Agent['actions'][number],
+    event: AgentEvent,
+    where: { key: string; seq: number; eventIndex: number },
+    memory: KeyMemory,
+  ): Promise<Array<{ event: AgentEvent; replayed: boolean }> | undefined> {
+    const { store } = this.options;
+    const identity = { ...where, action: action.name };
+    const stateId = stateIdOf(identity);
+    const exec: ExecutionInfo = { ...identity, stateId, attempt: this.attempt, event };
+    const existing = store.get(stateId);
+
+    if (existing?.completed) {
+      await this.hooks.boundary?.({ kind: 'action-start', exec, reused: true });
+      for (const update of existing.memoryUpdates) memory.set(update.path, update.value);
+      store.note({ op: 'action', attempt: this.attempt, id: stateId, outcome: 'reused' });
+      await this.hooks.boundary?.({ kind: 'action-completed', exec, reused: true });
+      return existing.outputEvents.map((e) => ({ event: decode<AgentEvent>(e), replayed: true }));
+    }
+    if (!existing) {
+      const m = { op: 'init' as const, id: stateId, ...identity, event: encode(event, `the event "${event.type}"`) };
+      store.persist(m);
+      this.hooks.persisted?.(m);
+    }
+    const execution = new ActionExecution(exec, store, this.hooks, memory);
+    await this.hooks.boundary?.({ kind: 'action-start', exec, reused: false });
+    let events: ReturnType<ActionExecution['encodedEvents']>;
+    try {
+      await action.run(event, execution);
+      events = execution.encodedEvents();
+    } catch (error) {
+      await this.hooks.boundary?.({ kind: 'action-end', exec, error });
+      this.fail(exec, error);
+      return undefined;
+    }
+    await this.hooks.boundary?.({ kind: 'action-end', exec });
+    const m = { op: 'complete' as const, id: stateId, outputEvents: events, memoryUpdates: execution.memoryUpdates };
+    store.persist(m);
+    this.hooks.persisted?.(m);
+    store.note({ op: 'action', attempt: this.attempt, id: stateId, outcome: 'completed' });
+    await this.hooks.boundary?.({ kind: 'action-completed', exec, reused: false });
+    return execution.sentEvents.map((e) => ({ event: e, replayed: false }));
+  }
+
+  private fail(exec: ExecutionInfo, error: unknown): void {
+    const encoded = encodeError(error);
+    this.options.store.note({ op: 'action', attempt: this.attempt, id: exec.stateId, outcome: 'failed', error: `${encoded.name}: ${encoded.message}` });
+    this.result.failures.push({ key: exec.key, seq: exec.seq, action: exec.action, stateId: exec.stateId, error });
+  }
+}
+
+export function runAttempt(inputs: AgentInput[], options: AttemptOptions): Promise<AttemptResult> {
+  return new AgentRunner(options).run(inputs);
+}

@@ -1,0 +1,140 @@
+// Payload codec: durable args, results, errors, events and memory values go through superjson,
+// so Date, Map, Set, BigInt, undefined, Error and registered classes survive a crash.
+import SuperJSON from 'superjson';
+import { PayloadEncodingError } from './errors';
+
+/** superjson's serialised form: plain JSON plus the type annotations needed to rebuild it. */
+export interface Encoded {
+  json: unknown;
+  meta?: unknown;
+}
+
+/** A thrown value as persisted in a FAILED slot. */
+export interface EncodedError {
+  name: string;
+  message: string;
+  stack?: string;
+  /** Set when the error's class was registered with `registerClass`, so replay rebuilds it. */
+  className?: string;
+  /** Own enumerable properties besides name/message/stack (e.g. `code`). */
+  props?: Encoded;
+  /** Set when something other than an Error was thrown: the value itself. */
+  thrown?: Encoded;
+}
+
+const codec = new SuperJSON();
+const errorClasses = new Map<string, new (...args: never[]) => Error>();
+const MAX_DEPTH = 1000;
+
+/**
+ * Registers a class so its instances survive encoding: as values, and as thrown errors that
+ * replay with their class (so `instanceof` still works after a crash).
+ */
+export function registerClass(cls: new (...args: never[]) => unknown, id?: string): void {
+  const name = id ?? cls.name;
+  if (!name) throw new TypeError('registerClass: the class has no name; pass an id as the second argument');
+  if (cls.prototype instanceof Error || (cls as unknown) === Error) {
+    errorClasses.set(name, cls as new (...args: never[]) => Error);
+  } else {
+    codec.registerClass(cls as never, name);
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'function') return `a function${value.name ? ` (${value.name})` : ''}`;
+  if (typeof value === 'symbol') return `a symbol (${String(value)})`;
+  return typeof value;
+}
+
+/**
+ * Refuses what superjson would silently drop (functions, symbols) and what would overflow the
+ * stack (absurd nesting), naming the path of the offending value.
+ */
+function checkEncodable(root: unknown, what: string): void {
+  const seen = new Set<object>();
+  const stack: Array<[unknown, string, number]> = [[root, what, 0]];
+  while (stack.length > 0) {
+    const [value, path, depth] = stack.pop()!;
+    if (typeof value === 'function' || typeof value === 'symbol') {
+      throw new PayloadEncodingError(
+        `${path} is ${describe(value)}, which cannot be persisted; durable args and results must be data (JSON values, Date, Map, Set, BigInt, Error or registered classes)`,
+      );
+    }
+    if (typeof value !== 'object' || value === null || seen.has(value)) continue;
+    if (depth > MAX_DEPTH) {
+      throw new PayloadEncodingError(`${path} is nested more than ${MAX_DEPTH} levels deep; flatten it before persisting`);
+    }
+    seen.add(value);
+    if (value instanceof Map) {
+      let i = 0;
+      for (const [k, v] of value) {
+        stack.push([k, `${path}.<map key ${i}>`, depth + 1], [v, `${path}.<map value ${i}>`, depth + 1]);
+        i++;
+      }
+    } else if (value instanceof Set) {
+      let i = 0;
+      for (const v of value) stack.push([v, `${path}.<set item ${i++}>`, depth + 1]);
+    } else if (!(value instanceof Date) && !(value instanceof Error) && !(value instanceof RegExp)) {
+      for (const k of Object.keys(value)) stack.push([(value as Record<string, unknown>)[k], `${path}.${k}`, depth + 1]);
+    }
+  }
+}
+
+/** Encodes a value; `what` names it in errors ("the result of charge", "args[1]"). */
+export function encode(value: unknown, what = 'the value'): Encoded {
+  checkEncodable(value, what);
+  const out = codec.serialize(value) as Encoded;
+  return out.meta === undefined ? { json: out.json } : out;
+}
+
+export function decode<T = unknown>(encoded: Encoded): T {
+  return codec.deserialize(encoded as never) as T;
+}
+
+export function encodeError(thrown: unknown): EncodedError {
+  if (!(thrown instanceof Error)) {
+    let value: Encoded;
+    try {
+      value = encode(thrown, 'the thrown value');
+    } catch {
+      value = { json: String(thrown) };
+    }
+    return { name: 'NonError', message: String(thrown), thrown: value };
+  }
+  const out: EncodedError = { name: thrown.name, message: thrown.message, stack: thrown.stack };
+  const ctorName = (thrown.constructor as { name?: string } | undefined)?.name;
+  for (const [id, cls] of errorClasses) {
+    if (thrown.constructor === cls || (ctorName === id && thrown instanceof cls)) out.className = id;
+  }
+  const props: Record<string, unknown> = {};
+  for (const k of Object.keys(thrown)) if (k !== 'name' && k !== 'message' && k !== 'stack') props[k] = (thrown as never)[k];
+  if (Object.keys(props).length > 0) {
+    try {
+      out.props = encode(props, 'the error properties');
+    } catch {
+      // Properties that cannot be stored are dropped; the name, message and stack still replay.
+    }
+  }
+  return out;
+}
+
+/** Rebuilds a persisted failure so that replay throws what the original call threw. */
+export function decodeError(encoded: EncodedError): unknown {
+  if (encoded.thrown) return decode(encoded.thrown);
+  const cls = encoded.className ? errorClasses.get(encoded.className) : undefined;
+  const error: Error = cls ? Object.create(cls.prototype) : new Error(encoded.message);
+  Object.defineProperty(error, 'message', { value: encoded.message, writable: true, configurable: true });
+  if (!cls || error.name !== encoded.name) {
+    Object.defineProperty(error, 'name', { value: encoded.name, writable: true, configurable: true });
+  }
+  if (encoded.stack !== undefined) {
+    Object.defineProperty(error, 'stack', { value: encoded.stack, writable: true, configurable: true });
+  }
+  if (encoded.props) Object.assign(error, decode<Record<string, unknown>>(encoded.props));
+  return error;
+}
+
+/** The plain-JSON view of a payload, for people and for `--json` output. */
+export function toPlainJson(encoded: Encoded | undefined): unknown {
+  return encoded === undefined ? undefined : encoded.json;
+}

@@ -1,0 +1,123 @@
+// One durable call, from plan to outcome: the completion-only path and the reconciler path of
+// spec section 8, with the persist counts of 8.3, and a boundary hook at every phase.
+import type { Slot, StateMutation } from './actionState';
+import type { CallInfo, CallOutcome, CallPhase, ExecutionInfo, RuntimeHooks } from './boundaries';
+import { planCall } from './callPlan';
+import { decode, decodeError, encode, encodeError, type Encoded } from './codec';
+import { PayloadEncodingError } from './errors';
+import type { StateStore } from './stateStore';
+
+/** A call as the action made it, before the cursor gives it a position. */
+export interface CallRequest {
+  fn: (...args: unknown[]) => unknown;
+  args: unknown[];
+  functionId: string;
+  argsDigest: string;
+  encodedArgs: Encoded;
+  reconciler?: () => unknown;
+  callSite?: CallInfo['callSite'];
+}
+
+/** What a call needs from the action execution it belongs to. */
+export interface CallHost {
+  readonly exec: ExecutionInfo;
+  readonly store: StateStore;
+  readonly hooks: RuntimeHooks;
+  cursor: number;
+  occurrences: Map<string, number>;
+  /** Set while user code runs inside a durable call (memory and sendEvent refuse it). */
+  inCall: boolean;
+}
+
+function outcomeOf(slot: Slot): CallOutcome {
+  return slot.status === 'FAILED'
+    ? { status: 'FAILED', error: slot.error }
+    : { status: 'SUCCEEDED', result: slot.result };
+}
+
+function settle(outcome: CallOutcome): unknown {
+  if (outcome.status === 'FAILED') throw decodeError(outcome.error ?? { name: 'Error', message: 'unknown failure' });
+  return outcome.result === undefined ? undefined : decode(outcome.result);
+}
+
+export async function runDurableCall(host: CallHost, request: CallRequest): Promise<unknown> {
+  const { exec, store, hooks } = host;
+  const index = host.cursor;
+  const occurrence = host.occurrences.get(request.functionId) ?? 0;
+  host.occurrences.set(request.functionId, occurrence + 1);
+  const state = store.get(exec.stateId)!;
+  const plan = planCall(state.slots[index], request.functionId, request.argsDigest, request.reconciler !== undefined);
+  const call: CallInfo = {
+    index,
+    occurrence,
+    functionId: request.functionId,
+    argsDigest: request.argsDigest,
+    args: request.encodedArgs,
+    plan,
+    hasReconciler: request.reconciler !== undefined,
+    callSite: request.callSite,
+  };
+  const phase = async (p: CallPhase) => hooks.boundary?.({ kind: 'call', phase: p, exec, call });
+  const persist = (m: StateMutation) => {
+    store.persist(m);
+    hooks.persisted?.(m);
+  };
+  const noteCall = (status: Slot['status']) =>
+    store.note({ op: 'call', attempt: exec.attempt, id: exec.stateId, index, functionId: call.functionId, path: plan.path, status, reason: plan.reason });
+
+  if (plan.warning) hooks.warning?.(plan.warning, exec);
+  await phase('planned');
+
+  if (plan.path === 'replay') {
+    call.outcome = outcomeOf(state.slots[index]);
+    host.cursor = index + 1;
+    noteCall(call.outcome.status);
+    await phase('replayed');
+    return settle(call.outcome);
+  }
+  if (plan.path === 'clear-and-execute') {
+    // The reference defers this truncation to the next persist (its section 11.3); persisting it
+    // at once means a crash right here cannot leave stale slots that look valid.
+    persist({ op: 'truncate', id: exec.stateId, from: index });
+    await phase('cleared');
+  }
+  const runReconciler = plan.path === 'reconcile';
+  if (request.reconciler && !runReconciler) {
+    persist({ op: 'slot', id: exec.stateId, index, slot: { functionId: call.functionId, argsDigest: call.argsDigest, status: 'PENDING' } });
+    await phase('pending-persisted');
+  }
+
+  let live: { ok: true; value: unknown } | { ok: false; error: unknown };
+  host.inCall = true;
+  try {
+    const value = runReconciler ? await request.reconciler!() : await request.fn(...request.args);
+    live = { ok: true, value };
+  } catch (error) {
+    live = { ok: false, error };
+  } finally {
+    host.inCall = false;
+  }
+
+  let slot: Slot;
+  if (live.ok) {
+    try {
+      slot = { functionId: call.functionId, argsDigest: call.argsDigest, status: 'SUCCEEDED', result: encode(live.value, `the result of ${call.functionId}`) };
+    } catch (error) {
+      if (!(error instanceof PayloadEncodingError)) throw error;
+      // The side effect happened but its result cannot be stored: the failure is persisted, so a
+      // recovery replays this error instead of running the side effect again.
+      live = { ok: false, error };
+      slot = { functionId: call.functionId, argsDigest: call.argsDigest, status: 'FAILED', error: encodeError(error) };
+    }
+  } else {
+    slot = { functionId: call.functionId, argsDigest: call.argsDigest, status: 'FAILED', error: encodeError(live.error) };
+  }
+  call.outcome = outcomeOf(slot);
+  await phase(live.ok ? 'returned' : 'threw');
+  persist({ op: 'slot', id: exec.stateId, index, slot });
+  host.cursor = index + 1;
+  noteCall(slot.status);
+  await phase('outcome-persisted');
+  if (!live.ok) throw live.error;
+  return live.value;
+}

@@ -1,0 +1,23 @@
+// Errors the runtime raises on purpose, each saying what is wrong, where, and how to fix it.
+
+/** A value given to or returned from a durable call that cannot be persisted. */
+export class PayloadEncodingError extends TypeError {
+  override name = 'PayloadEncodingError';
+}
+
+/** The state folder or its journal cannot be used; the file is left exactly as it was. */
+export class StateFileError extends Error {
+  override name = 'StateFileError';
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly line?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The runtime's own invariants were broken (a bug, or a store edited by hand). */
+export class DurableStateError extends Error {
+  override name = 'DurableStateError';
+}

@@ -1,0 +1,90 @@
+// Read-only views of a store for people and tools: action states with decoded slots, and the
+// timeline of attempts with the path each call took.
+import type { ActionState, SlotStatus } from './actionState';
+import type { CallPath } from './callPlan';
+import { decode, toPlainJson, type Encoded } from './codec';
+import type { StateStore, TimelineRecord } from './stateStore';
+
+export interface SlotView {
+  index: number;
+  functionId: string;
+  argsDigest: string;
+  status: SlotStatus;
+  result?: unknown;
+  error?: { name: string; message: string };
+}
+
+export interface StateView {
+  id: string;
+  key: string;
+  seq: number;
+  eventIndex: number;
+  action: string;
+  completed: boolean;
+  slots: SlotView[];
+}
+
+export function slotViews(state: ActionState, from = 0, count = state.slots.length): SlotView[] {
+  return state.slots.slice(from, from + count).map((slot, i) => ({
+    index: from + i,
+    functionId: slot.functionId,
+    argsDigest: slot.argsDigest,
+    status: slot.status,
+    ...(slot.status === 'SUCCEEDED' ? { result: toPlainJson(slot.result) } : {}),
+    ...(slot.error ? { error: { name: slot.error.name, message: slot.error.message } } : {}),
+  }));
+}
+
+/** States in a stable order: by key, then input, then event, then action. */
+export function sortedStates(store: StateStore): ActionState[] {
+  return [...store.states()].sort(
+    (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || a.seq - b.seq || a.eventIndex - b.eventIndex || (a.action < b.action ? -1 : a.action > b.action ? 1 : 0),
+  );
+}
+
+export function stateViews(store: StateStore): StateView[] {
+  return sortedStates(store).map((s) => ({
+    id: s.id,
+    key: s.key,
+    seq: s.seq,
+    eventIndex: s.eventIndex,
+    action: s.action,
+    completed: s.completed,
+    slots: slotViews(s),
+  }));
+}
+
+export interface AttemptView {
+  attempt: number;
+  kind: string;
+  at: string;
+  outcome: 'done' | 'failed' | 'crashed' | 'unfinished';
+  calls: Array<{ id: string; index: number; functionId: string; path: CallPath; status: SlotStatus; reason: string }>;
+  actions: Array<{ id: string; outcome: string; error?: string }>;
+  crash?: { point: string; id?: string; index?: number; functionId?: string };
+}
+
+/** Groups timeline records by attempt; an attempt with no end record either crashed or was cut off. */
+export function attemptViews(records: readonly TimelineRecord[]): AttemptView[] {
+  const byNumber = new Map<number, AttemptView>();
+  for (const r of records) {
+    if (r.op === 'attempt') {
+      byNumber.set(r.attempt, { attempt: r.attempt, kind: r.kind, at: r.at, outcome: 'unfinished', calls: [], actions: [] });
+      continue;
+    }
+    const view = byNumber.get(r.attempt);
+    if (!view) continue;
+    if (r.op === 'call') view.calls.push({ id: r.id, index: r.index, functionId: r.functionId, path: r.path, status: r.status, reason: r.reason });
+    else if (r.op === 'action') view.actions.push({ id: r.id, outcome: r.outcome, error: r.error });
+    else if (r.op === 'crash') {
+      view.crash = { point: r.point, id: r.id, index: r.index, functionId: r.functionId };
+      view.outcome = 'crashed';
+    } else if (r.op === 'end') view.outcome = r.outcome;
+  }
+  return [...byNumber.values()].sort((a, b) => a.attempt - b.attempt);
+}
+
+/** Decodes a payload into its real value (Map, Date, ...), for debuggers that show types. */
+export function decodePayload(encoded: Encoded | undefined): unknown {
+  return encoded === undefined ? undefined : decode(encoded);
+}

@@ -1,0 +1,235 @@
+// The embedded default store: an append-only journal file in the state folder, one JSON record a
+// line, each persist flushed to disk before the call goes on. Opening it never changes it: a torn
+// last line is tolerated and reported, anything else unreadable is an error naming file and line.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { applyMutation, type ActionState, type StateMutation } from './actionState';
+import { DurableStateError, StateFileError } from './errors';
+import type { StateStore, TimelineRecord } from './stateStore';
+
+export const JOURNAL_FILE = 'journal.jsonl';
+export const JOURNAL_FORMAT = 'durable-run-journal';
+export const JOURNAL_VERSION = 1;
+
+interface JournalHeader {
+  format: typeof JOURNAL_FORMAT;
+  version: number;
+  agent: string;
+  created: string;
+}
+
+/** Marks that the line before was torn by a crash, so later opens know it is not corruption. */
+interface TornMarker {
+  op: 'torn';
+  line: number;
+}
+
+type JournalRecord = StateMutation | TimelineRecord | TornMarker;
+
+const MUTATIONS = new Set(['init', 'slot', 'truncate', 'complete']);
+const TIMELINE = new Set(['attempt', 'call', 'action', 'crash', 'end']);
+
+export interface JournalOpenOptions {
+  /** The agent's name; a journal of another agent is refused. Omit to read any journal. */
+  agent?: string;
+  /** Start from empty state (the user asked); a corrupt journal is moved aside, not deleted. */
+  fresh?: boolean;
+  /** Only read: never create the folder or the file, never append. */
+  readOnly?: boolean;
+}
+
+function describeFsError(error: unknown, file: string, doing: string): StateFileError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const hint: Record<string, string> = {
+    EACCES: 'permission denied: make the state folder writable or choose another stateDir',
+    EPERM: 'operation not permitted: make the state folder writable or choose another stateDir',
+    EROFS: 'the file system is read-only: choose a stateDir on a writable disk',
+    ENOSPC: 'the disk is full: free some space; the journal is intact up to its last complete line',
+    EDQUOT: 'the disk quota is exceeded: free some space; the journal is intact up to its last complete line',
+    EISDIR: 'a directory stands where the journal file should be: move it away or choose another stateDir',
+    ENOTDIR: 'a file stands where a folder of the state path should be: choose another stateDir',
+    ELOOP: 'the journal is a symbolic link, which is never followed: replace it with a regular file',
+  };
+  const why = (code && hint[code]) ?? (error as Error).message;
+  return new StateFileError(`cannot ${doing} ${file}: ${why}`, file);
+}
+
+export class JournalStore implements StateStore {
+  persistCount = 0;
+  /** Things found on open that were tolerated (a torn last line), for the user to see. */
+  readonly warnings: string[] = [];
+  private readonly map = new Map<string, ActionState>();
+  private readonly records: TimelineRecord[] = [];
+  private fd: number | undefined;
+  private tornLine: number | undefined;
+
+  private constructor(
+    readonly file: string,
+    readonly agent: string | undefined,
+  ) {}
+
+  static open(stateDir: string, options: JournalOpenOptions = {}): JournalStore {
+    const file = path.join(path.resolve(stateDir), JOURNAL_FILE);
+    const store = new JournalStore(file, options.agent);
+    let exists = false;
+    try {
+      const stat = fs.lstatSync(file);
+      if (stat.isSymbolicLink()) throw Object.assign(new Error('symlink'), { code: 'ELOOP' });
+      if (stat.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+      exists = true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw describeFsError(error, file, 'open');
+    }
+    if (options.readOnly) {
+      if (!exists) throw new StateFileError(`no journal at ${file}: nothing has run with this stateDir yet`, file);
+      store.load(false);
+      return store;
+    }
+    if (exists && options.fresh) store.discard();
+    else if (exists) store.load(true);
+    if (!fs.existsSync(file)) store.create(options.agent ?? 'unknown');
+    try {
+      store.fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | (fs.constants.O_NOFOLLOW ?? 0));
+    } catch (error) {
+      throw describeFsError(error, file, 'open for writing');
+    }
+    return store;
+  }
+
+  /** `fresh` on an existing journal: a readable one is removed, an unreadable one kept aside. */
+  private discard(): void {
+    try {
+      this.load(true);
+      fs.unlinkSync(this.file);
+    } catch (error) {
+      if (!(error instanceof StateFileError)) throw describeFsError(error, this.file, 'remove');
+      const aside = this.file.replace(/\.jsonl$/, `.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
+      fs.renameSync(this.file, aside);
+      this.warnings.push(`${error.message}\nStarting fresh as asked; the unreadable journal was kept as ${aside}`);
+    }
+    this.map.clear();
+    this.records.length = 0;
+  }
+
+  private create(agent: string): void {
+    const header: JournalHeader = { format: JOURNAL_FORMAT, version: JOURNAL_VERSION, agent, created: new Date().toISOString() };
+    const dir = path.dirname(this.file);
+    const temp = path.join(dir, `.${JOURNAL_FILE}.${process.pid}.tmp`);
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      // Written aside and renamed, so a crash never leaves a journal without its header.
+      const fd = fs.openSync(temp, 'wx');
+      fs.writeSync(fd, JSON.stringify(header) + '\n');
+      fs.fsyncSync(fd);
+      fs.closeSync(fd);
+      fs.renameSync(temp, this.file);
+    } catch (error) {
+      throw describeFsError(error, this.file, 'create');
+    }
+  }
+
+  private load(checkAgent: boolean): void {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.file, 'utf8');
+    } catch (error) {
+      throw describeFsError(error, this.file, 'read');
+    }
+    const fail = (line: number, what: string): never => {
+      throw new StateFileError(
+        `${this.file}:${line}: ${what}. The file was left untouched; move it away, or start fresh (--fresh / "fresh": true keeps it aside).`,
+        this.file,
+        line,
+      );
+    };
+    if (text.length === 0) fail(1, 'the journal is empty (0 bytes), so it has no header; it was not written by durable-run');
+    const lines = text.split('\n');
+    const torn = lines.pop() ?? '';
+    if (torn !== '') {
+      this.tornLine = lines.length + 1;
+      this.warnings.push(
+        `${this.file}:${this.tornLine}: the last line is incomplete (the process died while writing it); it is ignored, as the write it belongs to never finished.`,
+      );
+    }
+    const header = this.parse(lines[0] ?? '', 1, fail) as Partial<JournalHeader>;
+    if (header.format !== JOURNAL_FORMAT) fail(1, 'this is not a durable-run journal (its first line is not a journal header)');
+    if (header.version !== JOURNAL_VERSION) {
+      fail(1, `the journal has format version ${String(header.version)}, and this version of durable-run reads version ${JOURNAL_VERSION}; use the durable-run version that wrote it`);
+    }
+    if (checkAgent && this.agent !== undefined && header.agent !== this.agent) {
+      fail(1, `the journal belongs to agent "${header.agent}", not "${this.agent}"; use another stateDir for this agent`);
+    }
+    const knownTorn = new Set<number>();
+    for (let i = lines.length - 1; i >= 1; i--) {
+      const text = lines[i];
+      if (text.startsWith('{"op":"torn"')) knownTorn.add((this.parse(text, i + 1, fail) as TornMarker).line);
+    }
+    for (let i = 1; i < lines.length; i++) {
+      const lineNo = i + 1;
+      if (knownTorn.has(lineNo)) continue;
+      const record = this.parse(lines[i], lineNo, fail) as JournalRecord;
+      if (record.op === 'torn') continue;
+      if (MUTATIONS.has(record.op)) {
+        try {
+          applyMutation(this.map, record as StateMutation);
+        } catch (error) {
+          if (error instanceof DurableStateError) fail(lineNo, error.message);
+          throw error;
+        }
+      } else if (TIMELINE.has(record.op)) this.records.push(record as TimelineRecord);
+      else fail(lineNo, `unknown record type ${JSON.stringify((record as { op: unknown }).op)}`);
+    }
+  }
+
+  private parse(text: string, line: number, fail: (line: number, what: string) => never): unknown {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      const preview = text.length > 60 ? `${text.slice(0, 60)}…` : text;
+      fail(line, `the line is not valid JSON (${JSON.stringify(preview)}), and it is not the last line, so it is not a torn write`);
+    }
+    if (typeof value !== 'object' || value === null || (line > 1 && typeof (value as { op?: unknown }).op !== 'string')) {
+      fail(line, 'the line is not a journal record (an object with an "op")');
+    }
+    return value;
+  }
+
+  private append(record: JournalRecord, sync: boolean): void {
+    if (this.fd === undefined) throw new StateFileError(`the journal ${this.file} is open read-only`, this.file);
+    let text = JSON.stringify(record) + '\n';
+    if (this.tornLine !== undefined) {
+      text = `\n${JSON.stringify({ op: 'torn', line: this.tornLine } satisfies TornMarker)}\n${text}`;
+    }
+    try {
+      fs.writeSync(this.fd, text);
+      if (sync) fs.fdatasyncSync(this.fd);
+    } catch (error) {
+      throw describeFsError(error, this.file, 'write to');
+    }
+    this.tornLine = undefined;
+  }
+
+  get(id: string): ActionState | undefined {
+    return this.map.get(id);
+  }
+  states(): Iterable<ActionState> {
+    return this.map.values();
+  }
+  persist(m: StateMutation): void {
+    this.append(m, true);
+    applyMutation(this.map, m);
+    this.persistCount++;
+  }
+  note(r: TimelineRecord): void {
+    this.append(r, false);
+    this.records.push(r);
+  }
+  timeline(): readonly TimelineRecord[] {
+    return this.records;
+  }
+  close(): void {
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
+  }
+}

@@ -1,0 +1,57 @@
+// The store interface both stores implement, the timeline records they keep beside the state,
+// and the in-memory store (for tests, benchmarks and `--store memory`).
+import { applyMutation, type ActionState, type SlotStatus, type StateMutation } from './actionState';
+import type { CallPath } from './callPlan';
+
+export type AttemptKind = 'run' | 'recover' | 'rewind';
+
+/** What happened in each attempt: the debugger's timeline is rebuilt from these. */
+export type TimelineRecord =
+  | { op: 'attempt'; attempt: number; kind: AttemptKind; at: string }
+  | { op: 'call'; attempt: number; id: string; index: number; functionId: string; path: CallPath; status: SlotStatus; reason: string }
+  | { op: 'action'; attempt: number; id: string; outcome: 'completed' | 'reused' | 'failed'; error?: string }
+  | { op: 'crash'; attempt: number; point: string; id?: string; index?: number; functionId?: string }
+  | { op: 'end'; attempt: number; outcome: 'done' | 'failed' };
+
+export interface StateStore {
+  /** How many persists were made through this instance (spec section 8.3 counts these). */
+  readonly persistCount: number;
+  get(id: string): ActionState | undefined;
+  states(): Iterable<ActionState>;
+  /** Makes one mutation durable before returning. */
+  persist(m: StateMutation): void;
+  /** Keeps a timeline record: it survives the process being killed, but is not a persist. */
+  note(r: TimelineRecord): void;
+  timeline(): readonly TimelineRecord[];
+  close(): void;
+}
+
+export function nextAttemptNumber(store: StateStore): number {
+  let last = 0;
+  for (const r of store.timeline()) if (r.op === 'attempt') last = Math.max(last, r.attempt);
+  return last + 1;
+}
+
+export class MemoryStore implements StateStore {
+  persistCount = 0;
+  private readonly map = new Map<string, ActionState>();
+  private readonly records: TimelineRecord[] = [];
+
+  get(id: string): ActionState | undefined {
+    return this.map.get(id);
+  }
+  states(): Iterable<ActionState> {
+    return this.map.values();
+  }
+  persist(m: StateMutation): void {
+    applyMutation(this.map, m);
+    this.persistCount++;
+  }
+  note(r: TimelineRecord): void {
+    this.records.push(r);
+  }
+  timeline(): readonly TimelineRecord[] {
+    return this.records;
+  }
+  close(): void {}
+}

@@ -1,0 +1,143 @@
+// The worker's message protocol: the only thing the CLI and the debug adapter share. Messages
+// travel over the child process's IPC channel (no network port), one object a message.
+import type { AgentInput } from '../runtime/agentRunner';
+import type { ActionState, Slot, SlotStatus } from '../runtime/actionState';
+import type { CallInfo, CallPhase, ExecutionInfo } from '../runtime/boundaries';
+import type { CallPath } from '../runtime/callPlan';
+import type { Encoded, EncodedError } from '../runtime/codec';
+import type { AttemptKind, TimelineRecord } from '../runtime/stateStore';
+
+/** Crash points in the order of a durable call's life, then the per-action one (DESIGN.md §4). */
+export const CRASH_POINTS = ['before-call', 'after-pending', 'before-outcome', 'after-outcome', 'before-complete'] as const;
+export type CrashPoint = (typeof CRASH_POINTS)[number];
+
+/**
+ * Where a planned crash strikes. Every given field must match. `target` matches an action name
+ * or a function id; `index` is then the call's slot index in its action (target = action) or
+ * the call's occurrence among calls of that function in the action (target = function id).
+ */
+export interface CrashPlan {
+  point: CrashPoint;
+  action?: string;
+  functionId?: string;
+  target?: string;
+  index?: number;
+}
+
+/** A rule that stops the worker; the adapter turns DAP breakpoints into these. */
+export interface StopRule {
+  id: number;
+  on: { callSite: { file: string; line: number } } | { actionStart: string } | { functionId: string };
+  condition?: string;
+  hitCondition?: string;
+}
+
+export const EXCEPTION_FILTERS = ['durableFailure', 'nonDeterminism', 'reconcile', 'crash', 'agentError'] as const;
+export type ExceptionFilter = (typeof EXCEPTION_FILTERS)[number];
+
+export interface DebugSettings {
+  stopOnEntry?: boolean;
+  rules?: StopRule[];
+  exceptionFilters?: ExceptionFilter[];
+  /** Time travel: stop at this boundary of this action execution (ordinal counts from 1). */
+  stopAt?: { stateId: string; ordinal: number };
+}
+
+export type ResumeMode = 'continue' | 'next' | 'stepIn' | 'stepOut';
+
+export interface StartRequest {
+  type: 'start';
+  program: string;
+  inputs: AgentInput[];
+  /** Journal folder; omitted means an in-memory store (nothing survives the process). */
+  stateDir?: string;
+  fresh: boolean;
+  kind: AttemptKind;
+  crash?: CrashPlan;
+  /** Present when a debugger drives the worker; absent, the worker never stops. */
+  debug?: DebugSettings;
+}
+
+export type Query =
+  | { kind: 'states' }
+  | { kind: 'state'; stateId: string }
+  | { kind: 'slots'; stateId: string; start: number; count: number }
+  | { kind: 'memory'; key: string }
+  | { kind: 'timeline' };
+
+export type ToWorker =
+  | StartRequest
+  | { type: 'resume'; mode: ResumeMode }
+  | { type: 'pause' }
+  | { type: 'debug'; debug: DebugSettings }
+  | { type: 'injectCrash'; crash: CrashPlan; now: boolean }
+  | { type: 'query'; id: number; query: Query };
+
+/** A boundary as the worker reports it: the runtime's, made serialisable. */
+export interface BoundarySnapshot {
+  kind: 'action-start' | 'call' | 'action-end' | 'action-completed';
+  phase?: CallPhase;
+  exec: Omit<ExecutionInfo, 'event'> & { event: Encoded };
+  call?: CallInfo;
+  reused?: boolean;
+  /** The error an action threw (action-end only). */
+  error?: EncodedError;
+  /** Counts the boundaries of this action execution in this attempt, from 1. */
+  ordinal: number;
+}
+
+export type StopReason = 'entry' | 'breakpoint' | 'function breakpoint' | 'step' | 'pause' | 'exception' | 'goto';
+
+export interface StateSummary {
+  id: string;
+  key: string;
+  seq: number;
+  eventIndex: number;
+  action: string;
+  completed: boolean;
+  slotCount: number;
+}
+
+export type QueryResult =
+  | { kind: 'states'; states: StateSummary[] }
+  | { kind: 'state'; state: Omit<ActionState, 'slots'> & { slotCount: number } | undefined }
+  | { kind: 'slots'; slots: Slot[] }
+  | { kind: 'memory'; values: Record<string, Encoded> }
+  | { kind: 'timeline'; records: TimelineRecord[] };
+
+export interface WorkerFailure {
+  /** compile: the agent does not build; agent: it does not load or is not an agent;
+   *  state: the state folder or journal cannot be used; input: bad inputs; internal: a bug. */
+  kind: 'compile' | 'agent' | 'state' | 'input' | 'internal';
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+export type FromWorker =
+  | { type: 'ready'; agent: string; actions: Array<{ name: string; on: string[] }>; attempt: number; warnings: string[] }
+  | { type: 'startFailed'; failure: WorkerFailure }
+  | { type: 'attempt'; attempt: number; kind: AttemptKind }
+  | { type: 'action'; attempt: number; phase: 'start' | 'end' | 'completed'; stateId: string; key: string; seq: number; action: string; reused: boolean; error?: EncodedError }
+  | {
+      type: 'call';
+      attempt: number;
+      stateId: string;
+      key: string;
+      seq: number;
+      action: string;
+      index: number;
+      functionId: string;
+      path: CallPath;
+      status: SlotStatus;
+      reason: string;
+    }
+  | { type: 'slotChanged'; stateId: string; index: number; slot: Slot | null }
+  | { type: 'output'; key: string; seq: number; output: unknown; replayed: boolean }
+  | { type: 'warning'; message: string }
+  | { type: 'stopped'; reason: StopReason; description: string; text?: string; boundary: BoundarySnapshot; ruleIds?: number[] }
+  | { type: 'continued' }
+  | { type: 'crash'; attempt: number; point: CrashPoint | 'now'; stateId?: string; action?: string; index?: number; functionId?: string }
+  | { type: 'done'; attempt: number; failures: Array<{ key: string; seq: number; action: string; stateId: string; error: EncodedError }> }
+  | { type: 'response'; id: number; result?: QueryResult; error?: string };
