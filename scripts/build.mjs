@@ -41,6 +41,8 @@ const contexts = await Promise.all(
       minify: production,
       banner: entry.banner ? { js: entry.banner } : undefined,
       logLevel: 'warning',
+      // The worker bundles esbuild's API and points it at the shipped binary (see worker.ts).
+      logOverride: { 'require-resolve-not-external': 'silent' },
     }),
   ),
 );

@@ -15,7 +15,11 @@ function find(dir, out = []) {
 }
 
 const only = process.argv.slice(2);
-const files = only.length > 0 ? only : [...find('src'), ...find('test')];
+// A folder among the arguments stands for the test files under it.
+const files =
+  only.length > 0
+    ? only.flatMap((p) => (statSync(p).isDirectory() ? find(p) : [p]))
+    : [...find('src'), ...find('test')];
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
   stdio: 'inherit',
 });

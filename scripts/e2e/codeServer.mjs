@@ -1,6 +1,14 @@
 // Helpers to run a throwaway code-server (real VS Code workbench) and drive it from Debian's chromium.
 import { execFile, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,10 +17,17 @@ import { chromium } from 'playwright-core';
 
 export const CODE_SERVER_VERSION = '4.100.3';
 const cacheDir = process.env.DURABLE_E2E_CACHE || join(homedir(), '.cache', 'durable-run-e2e');
-export const codeServerEntry = join(
-  cacheDir,
-  'code-server/node_modules/code-server/out/node/entry.js',
-);
+const packageDir = join(cacheDir, 'code-server/node_modules/code-server');
+export const codeServerEntry = join(packageDir, 'out/node/entry.js');
+
+// Null when missing: scripts/e2e/prepare.sh installs it.
+export function installedCodeServerVersion() {
+  try {
+    return JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')).version;
+  } catch {
+    return null;
+  }
+}
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -72,7 +87,12 @@ function descendants(pid) {
   }
   const found = [];
   const queue = [pid];
-  while (queue.length) for (const child of children.get(queue.shift()) ?? []) found.push(child), queue.push(child);
+  while (queue.length) {
+    for (const child of children.get(queue.shift()) ?? []) {
+      found.push(child);
+      queue.push(child);
+    }
+  }
   return found;
 }
 
@@ -104,20 +124,23 @@ export async function startCodeServer({ folder, vsixPaths = [], env = {}, port, 
   const extensionsDir = join(home, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir);
-  writeFileSync(
-    join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify(USER_SETTINGS, null, 2),
-  );
-  const dirs = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  // Its own config file: otherwise code-server writes ~/.config/code-server and reads a user's.
+  const dirs = [
+    '--config',
+    join(home, 'config.yaml'),
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
+  ];
   // One at a time and in order: a dependency installed first is not looked up in a gallery.
   for (const vsix of vsixPaths) {
-    await promisify(execFile)(process.execPath, [
-      codeServerEntry,
-      ...dirs,
-      '--install-extension',
-      vsix,
-      '--force',
-    ]);
+    const install = [codeServerEntry, ...dirs, '--install-extension', vsix, '--force'];
+    await promisify(execFile)(process.execPath, install).catch((err) => {
+      rmSync(home, { recursive: true, force: true });
+      throw new Error(`installing ${vsix} failed:\n${err.stderr || err.message}`);
+    });
   }
   port ??= await freePort();
   const args = [
@@ -147,7 +170,8 @@ export async function startCodeServer({ folder, vsixPaths = [], env = {}, port, 
   const stop = () => killTree(child.pid);
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (exited !== null) throw new Error(`code-server exited (${exited}) before ready; see ${logFile}`);
+    if (exited !== null)
+      throw new Error(`code-server exited (${exited}) before ready; see ${logFile}`);
     try {
       if ((await fetch(`${url}/healthz`)).ok) break;
     } catch {
@@ -159,13 +183,26 @@ export async function startCodeServer({ folder, vsixPaths = [], env = {}, port, 
     }
     await sleep(100);
   }
-  return { url, pid: child.pid, home, userDataDir, extensionsDir, logFile, stop, exited: () => exited };
+  return {
+    url,
+    pid: child.pid,
+    home,
+    userDataDir,
+    extensionsDir,
+    logFile,
+    stop,
+    exited: () => exited,
+  };
 }
 
 export async function openWorkbench(url, folder) {
   const browser = await chromium.launch({
     executablePath: process.env.DURABLE_E2E_CHROMIUM || '/usr/bin/chromium',
     args: CHROMIUM_ARGS,
+    // Playwright's own handlers exit the process before the caller has stopped code-server.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -191,6 +228,20 @@ export async function paletteCommands(page, query) {
   await page.keyboard.press('Escape');
   return labels.map((l) => l.trim());
 }
+
+// Runs a command palette entry by its exact label, waiting for it to be offered.
+export async function runCommand(page, label) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.fill(`>${label}`);
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({
+    has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }),
+  });
+  await row.first().waitFor({ timeout: 10_000 });
+  await row.first().click();
+}
+
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // F5 before debuggers register opens the Run view instead, and while paused it means continue.
 export async function waitForDebuggersAvailable(page, timeoutMs = 30_000) {

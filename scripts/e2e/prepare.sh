@@ -60,11 +60,13 @@ else
   # yes: a nested 'npx node-gyp' would otherwise prompt; unsafe-perm: its script refuses root.
   npm_config_yes=true npm install --prefix "$CS_DIR" --unsafe-perm --no-audit --no-fund \
     "code-server@$CODE_SERVER_VERSION"
-  "$CS_DIR/node_modules/.bin/code-server" --version >/dev/null ||
+  "$CS_DIR/node_modules/.bin/code-server" --config "$CS_DIR/config.yaml" --version >/dev/null ||
     die "code-server installed but does not run"
   touch "$MARKER"
   log "code-server installed in $((SECONDS - install_start)) s"
 fi
 
-log "code-server: $CS_DIR/node_modules/.bin/code-server ($("$CS_DIR/node_modules/.bin/code-server" --version | head -1))"
+# Its own config path: a bare run writes ~/.config/code-server/config.yaml.
+version=$("$CS_DIR/node_modules/.bin/code-server" --config "$CS_DIR/config.yaml" --version | tail -n 1)
+log "code-server: $CS_DIR/node_modules/.bin/code-server ($version)"
 log "done in $((SECONDS - start)) s"

@@ -48,7 +48,8 @@ export type ResumeMode = 'continue' | 'next' | 'stepIn' | 'stepOut';
 export interface StartRequest {
   type: 'start';
   program: string;
-  inputs: AgentInput[];
+  /** Omitted: the inputs recorded in the state folder by the last attempt. */
+  inputs?: AgentInput[];
   /** Journal folder; omitted means an in-memory store (nothing survives the process). */
   stateDir?: string;
   fresh: boolean;
@@ -62,7 +63,6 @@ export type Query =
   | { kind: 'states' }
   | { kind: 'state'; stateId: string }
   | { kind: 'slots'; stateId: string; start: number; count: number }
-  | { kind: 'memory'; key: string }
   | { kind: 'timeline' };
 
 export type ToWorker =
@@ -102,7 +102,6 @@ export type QueryResult =
   | { kind: 'states'; states: StateSummary[] }
   | { kind: 'state'; state: Omit<ActionState, 'slots'> & { slotCount: number } | undefined }
   | { kind: 'slots'; slots: Slot[] }
-  | { kind: 'memory'; values: Record<string, Encoded> }
   | { kind: 'timeline'; records: TimelineRecord[] };
 
 export interface WorkerFailure {

@@ -1,5 +1,7 @@
 // Test-only extension entry: runs the bundled mocha e2e suites inside the extension host.
 import * as fs from 'node:fs';
+import { SourceMap } from 'node:module';
+import * as path from 'node:path';
 import Mocha from 'mocha';
 
 export interface TestRecord {
@@ -19,23 +21,67 @@ export interface E2EResults {
 
 const TEST_TIMEOUT_MS = 60_000;
 
-function errorRecord(title: string, fullTitle: string, err: unknown): TestRecord {
-  const e = err instanceof Error ? err : new Error(String(err));
-  return { title, fullTitle, message: e.message, stack: e.stack };
+let bundleMap: SourceMap | null | undefined;
+
+// The extension host ignores the bundle's inline source map, so stacks are mapped back here.
+function mapStack(stack: string): string {
+  if (bundleMap === undefined) {
+    const inline = /sourceMappingURL=data:application\/json;base64,(\S+)\s*$/.exec(
+      fs.readFileSync(__filename, 'utf8'),
+    );
+    bundleMap = inline
+      ? new SourceMap(JSON.parse(Buffer.from(inline[1], 'base64').toString()))
+      : null;
+  }
+  const map = bundleMap;
+  if (!map) return stack;
+  const mapped = stack.replace(/[^\s(]*driver\.js:(\d+):(\d+)/g, (frame, line, column) => {
+    const entry = map.findEntry(Number(line) - 1, Number(column) - 1);
+    if (!entry || !('originalSource' in entry)) return frame;
+    // Sources are relative to .e2e/driver/dist, where scripts/e2e/buildDriver.mjs bundles.
+    const source = path.posix.normalize(`.e2e/driver/dist/${entry.originalSource}`);
+    return `${source}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+  });
+  return mapped
+    .split('\n')
+    .filter((l) => !/node_modules\/mocha\/|\(node:internal\//.test(l))
+    .join('\n');
 }
 
-async function runSuites(loadSuites: () => void): Promise<E2EResults> {
+function errorRecord(title: string, fullTitle: string, err: unknown): TestRecord {
+  const e = err instanceof Error ? err : new Error(String(err));
+  let stack = e.stack;
+  try {
+    stack = stack && mapStack(stack);
+  } catch {
+    // An unmapped stack is still worth reporting.
+  }
+  return { title, fullTitle, message: e.message, stack };
+}
+
+/** Each suite file, by its path, with a function that evaluates it. */
+export type SuiteLoaders = [file: string, load: () => unknown][];
+
+async function runSuites(suites: SuiteLoaders): Promise<E2EResults> {
   const started = Date.now();
   const results: E2EResults = { passes: [], failures: [], pending: [], durationMs: 0 };
-  const mocha = new Mocha({ ui: 'bdd', timeout: TEST_TIMEOUT_MS, color: false, reporter: 'spec' });
+  const mocha = new Mocha({
+    ui: 'bdd',
+    timeout: TEST_TIMEOUT_MS,
+    color: false,
+    reporter: 'spec',
+    // Set when code-server or VS Code starts, like DURABLE_E2E_RESULTS: focuses a run on some tests.
+    grep: process.env.DURABLE_E2E_GREP || undefined,
+  });
   // Suites are bundled, not files on disk: install describe/it on globalThis, then evaluate them.
   mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, 'bundle', mocha);
-  try {
-    loadSuites();
-  } catch (err) {
-    results.failures.push(errorRecord('loading suites', 'loading suites', err));
-    results.durationMs = Date.now() - started;
-    return results;
+  for (const [file, load] of suites) {
+    try {
+      load();
+    } catch (err) {
+      // One broken file is reported as a failure; the other files still run.
+      results.failures.push(errorRecord(`loading ${file}`, `loading ${file}`, err));
+    }
   }
   await new Promise<void>((resolve) => {
     const runner = mocha.run(() => resolve());
@@ -44,8 +90,12 @@ async function runSuites(loadSuites: () => void): Promise<E2EResults> {
       results.passes.push({ title: t.title, fullTitle: t.fullTitle(), durationMs: t.duration }),
     );
     // Hook failures arrive here too, with the hook's title, so setup errors are not lost.
-    runner.on(EVENT_TEST_FAIL, (t, err) => results.failures.push(errorRecord(t.title, t.fullTitle(), err)));
-    runner.on(EVENT_TEST_PENDING, (t) => results.pending.push({ title: t.title, fullTitle: t.fullTitle() }));
+    runner.on(EVENT_TEST_FAIL, (t, err) =>
+      results.failures.push(errorRecord(t.title, t.fullTitle(), err)),
+    );
+    runner.on(EVENT_TEST_PENDING, (t) =>
+      results.pending.push({ title: t.title, fullTitle: t.fullTitle() }),
+    );
   });
   results.durationMs = Date.now() - started;
   return results;
@@ -57,7 +107,7 @@ function writeResults(file: string, results: E2EResults): void {
   fs.renameSync(`${file}.part`, file);
 }
 
-export function createDriver(loadSuites: () => void) {
+export function createDriver(suites: SuiteLoaders) {
   let ran = false;
   return {
     // code-server path: the results file, named by the runner, is the only channel back.
@@ -73,7 +123,7 @@ export function createDriver(loadSuites: () => void) {
       ran = true;
       // Not awaited: activation must finish so that the suites see a settled extension host.
       setTimeout(() => {
-        runSuites(loadSuites)
+        runSuites(suites)
           .catch((err) => ({
             passes: [],
             failures: [errorRecord('driver', 'driver', err)],
@@ -87,8 +137,9 @@ export function createDriver(loadSuites: () => void) {
     // @vscode/test-electron path: it loads this bundle as extensionTestsPath and awaits run().
     async run(): Promise<void> {
       ran = true;
-      const results = await runSuites(loadSuites);
-      for (const f of results.failures) console.error(`FAIL ${f.fullTitle}\n${f.stack ?? f.message}`);
+      const results = await runSuites(suites);
+      for (const f of results.failures)
+        console.error(`FAIL ${f.fullTitle}\n${f.stack ?? f.message}`);
       console.log(`${results.passes.length} passed, ${results.failures.length} failed`);
       if (results.failures.length) throw new Error(`${results.failures.length} e2e test(s) failed`);
     },

@@ -1,0 +1,129 @@
+// The durable-run command: runs and recovers agents headless (for CI and scripts) and shows
+// what a state folder holds. Exit codes: 0 done, 1 the agent failed, 2 bad usage or bad input,
+// 3 stopped by an injected crash.
+import * as path from 'node:path';
+import { StateFileError } from '../runtime/errors';
+import { attemptViews, stateViews } from '../runtime/inspect';
+import { JournalStore } from '../runtime/journalStore';
+import { InputsFileError, readInputsFile } from '../worker/inputsFile';
+import type { FromWorker } from '../worker/protocol';
+import { WorkerClient } from '../worker/workerClient';
+import { parseArgs, USAGE, UsageError, type Command } from './args';
+import { describeEvent, slotsTable, timelineTable } from './format';
+
+const EXIT = { done: 0, failed: 1, usage: 2, crashed: 3 } as const;
+
+function jsonLine(value: unknown): void {
+  process.stdout.write(JSON.stringify(value) + '\n');
+}
+
+/** The `--json` line for a worker message, as documented in the README. */
+function jsonEvent(m: FromWorker): object | undefined {
+  switch (m.type) {
+    case 'attempt':
+      return { event: 'attempt', attempt: m.attempt, kind: m.kind };
+    case 'call': {
+      const { type: _t, stateId: _s, reason: _r, ...rest } = m;
+      return { event: 'call', ...rest };
+    }
+    case 'crash':
+      return { event: 'crash', point: m.point, action: m.action, index: m.index, functionId: m.functionId };
+    case 'output':
+      return { event: 'output', key: m.key, seq: m.seq, output: m.output, replayed: m.replayed };
+    case 'warning':
+      return { event: 'warning', message: m.message };
+    case 'done':
+      return { event: 'done', attempt: m.attempt, failures: m.failures.map((f) => ({ key: f.key, seq: f.seq, action: f.action, error: { name: f.error.name, message: f.error.message } })) };
+    default:
+      return undefined;
+  }
+}
+
+async function runAgent(cmd: Extract<Command, { name: 'run' | 'recover' }>): Promise<number> {
+  const inputs = cmd.inputs === undefined ? undefined : readInputsFile(path.resolve(cmd.inputs));
+  const worker = WorkerClient.spawn();
+  const say = cmd.json ? (m: FromWorker) => {
+    const line = jsonEvent(m);
+    if (line) jsonLine(line);
+  } : (m: FromWorker) => {
+    const line = describeEvent(m);
+    if (line) console.log(line);
+  };
+  // The agent's own console output must not break the --json stream.
+  worker.on('stdout', (text) => (cmd.json ? process.stderr : process.stdout).write(text));
+  worker.on('stderr', (text) => process.stderr.write(text));
+  let outcome: number | undefined;
+  worker.on('message', (m) => {
+    if (m.type === 'startFailed') {
+      outcome = EXIT.usage;
+      const f = m.failure;
+      if (cmd.json) jsonLine({ event: 'error', kind: f.kind, message: f.message, file: f.file, line: f.line });
+      console.error(`durable-run: ${f.message}`);
+      return;
+    }
+    if (m.type === 'ready') for (const w of m.warnings) say({ type: 'warning', message: w });
+    say(m);
+    if (m.type === 'crash') outcome = EXIT.crashed;
+    if (m.type === 'done') outcome = m.failures.length > 0 ? EXIT.failed : EXIT.done;
+  });
+  worker.send({
+    type: 'start',
+    program: path.resolve(cmd.agent),
+    inputs,
+    stateDir: path.resolve(cmd.state),
+    fresh: cmd.fresh,
+    kind: cmd.name === 'recover' ? 'recover' : 'run',
+    crash: cmd.crash,
+  });
+  const exit = await worker.exited;
+  if (exit.crashed) return EXIT.crashed;
+  if (outcome !== undefined) return outcome;
+  console.error(`durable-run: the agent's process ended unexpectedly (${exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`}) before the attempt finished; run "recover" to continue`);
+  return EXIT.failed;
+}
+
+function inspectState(cmd: Extract<Command, { name: 'slots' | 'timeline' }>): number {
+  const store = JournalStore.open(path.resolve(cmd.state), { readOnly: true });
+  for (const w of store.warnings) console.error(`durable-run: warning: ${w}`);
+  if (cmd.name === 'slots') {
+    const states = stateViews(store);
+    if (cmd.json) for (const s of states) jsonLine({ key: s.key, seq: s.seq, action: s.action, id: s.id, completed: s.completed, slots: s.slots });
+    else console.log(slotsTable(states));
+  } else {
+    const attempts = attemptViews(store.timeline());
+    if (cmd.json) for (const a of attempts) jsonLine(a);
+    else console.log(timelineTable(attempts));
+  }
+  return EXIT.done;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const cmd = parseArgs(argv);
+    if (cmd.name === 'help') {
+      console.log(USAGE);
+      return EXIT.done;
+    }
+    return 'agent' in cmd ? await runAgent(cmd) : inspectState(cmd);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`durable-run: ${error.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    if (error instanceof InputsFileError || error instanceof StateFileError) {
+      console.error(`durable-run: ${error.message}`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    console.error(`durable-run: internal error: ${(error as Error).stack ?? String(error)}`);
+    process.exitCode = 1;
+  },
+);

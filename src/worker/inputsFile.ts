@@ -1,0 +1,45 @@
+// Reads an inputs file: JSON lines of { "key": string, "input": any }, with the line number of
+// anything wrong. Shared by the CLI (--inputs) and the adapter (inputsFile).
+import * as fs from 'node:fs';
+import type { AgentInput } from '../runtime/agentRunner';
+
+export class InputsFileError extends Error {
+  override name = 'InputsFileError';
+}
+
+const MAX_LINE = 64 * 1024 * 1024;
+
+export function parseInputs(text: string, file: string): AgentInput[] {
+  const inputs: AgentInput[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('//')) return;
+    const where = `${file}:${i + 1}`;
+    if (line.length > MAX_LINE) throw new InputsFileError(`${where}: the line is ${line.length} characters long; the limit is ${MAX_LINE}`);
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new InputsFileError(`${where}: not valid JSON (${(error as Error).message}); each line must be {"key": "...", "input": ...}`);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new InputsFileError(`${where}: each line must be a JSON object {"key": "...", "input": ...}`);
+    }
+    const { key, input } = value as { key?: unknown; input?: unknown };
+    if (typeof key !== 'string' || key === '') throw new InputsFileError(`${where}: "key" must be a non-empty string`);
+    if (!('input' in value)) throw new InputsFileError(`${where}: the object has no "input"`);
+    inputs.push({ key, input });
+  });
+  return inputs;
+}
+
+export function readInputsFile(file: string): AgentInput[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputsFileError(code === 'ENOENT' ? `the inputs file ${file} does not exist` : `cannot read the inputs file ${file}: ${(error as Error).message}`);
+  }
+  return parseInputs(text, file);
+}

@@ -1,0 +1,179 @@
+// The worker process: hosts the runtime and the user's agent, reports every boundary to its
+// parent (the CLI or the debug adapter) over IPC, stops where the debugger says, and kills
+// itself for real at an injected crash. Started by workerClient.ts, never by hand.
+import './esbuildEnv';
+import { validateInputs, AgentRunner } from '../runtime/agentRunner';
+import type { Boundary, RuntimeHooks } from '../runtime/boundaries';
+import { encodeError, encode } from '../runtime/codec';
+import { StateFileError } from '../runtime/errors';
+import { JournalStore } from '../runtime/journalStore';
+import { MemoryStore, recordedInputs, type StateStore } from '../runtime/stateStore';
+import { AgentLoadError, compileAgent, loadAgent } from './agentLoader';
+import { makeCallSiteCapture } from './callSite';
+import { DebugController } from './debugController';
+import type { CrashPlan, FromWorker, Query, QueryResult, StartRequest, ToWorker } from './protocol';
+
+process.setSourceMapsEnabled(true);
+
+let store: StateStore | undefined;
+let controller: DebugController | undefined;
+let attempt = 0;
+/** Set once a crash is under way: every other key stops where it is, as in a real kill. */
+let crashing = false;
+const never = new Promise<never>(() => {});
+
+function send(message: FromWorker, then?: () => void): void {
+  if (!process.connected) {
+    then?.();
+    return;
+  }
+  process.send!(message, undefined, {}, () => then?.());
+}
+
+function fail(failure: Extract<FromWorker, { type: 'startFailed' }>['failure']): void {
+  send({ type: 'startFailed', failure }, () => process.exit(2));
+}
+
+function crash(b: Boundary | undefined, plan: CrashPlan | 'now'): Promise<never> {
+  if (crashing) return never;
+  crashing = true;
+  const point = plan === 'now' ? 'now' : plan.point;
+  const call = b?.kind === 'call' ? b.call : undefined;
+  const where = { stateId: b?.exec.stateId, action: b?.exec.action, index: call?.index, functionId: call?.functionId };
+  // Written (not synced) before the kill: it survives a process kill, and tells the timeline
+  // where the crash struck. Nothing else is flushed, exactly as in a real crash.
+  store?.note({ op: 'crash', attempt, point, id: where.stateId, index: where.index, functionId: where.functionId });
+  const kill = () => process.kill(process.pid, 'SIGKILL');
+  send({ type: 'crash', attempt, point, ...where }, kill);
+  setTimeout(kill, 200);
+  return never;
+}
+
+function reportBoundary(b: Boundary): void {
+  const base = { attempt, stateId: b.exec.stateId, key: b.exec.key, seq: b.exec.seq, action: b.exec.action };
+  if (b.kind === 'action-start') send({ type: 'action', phase: 'start', ...base, reused: b.reused });
+  else if (b.kind === 'action-completed') send({ type: 'action', phase: 'completed', ...base, reused: b.reused });
+  else if (b.kind === 'action-end') {
+    send({ type: 'action', phase: 'end', ...base, reused: false, error: b.error === undefined ? undefined : encodeError(b.error) });
+  } else if (b.phase === 'outcome-persisted' || b.phase === 'replayed') {
+    const { index, functionId, plan, outcome } = b.call;
+    send({ type: 'call', ...base, index, functionId, path: plan.path, status: outcome!.status, reason: plan.reason });
+  }
+}
+
+function openStore(request: StartRequest, agentName: string): { store: StateStore; warnings: string[] } {
+  if (request.stateDir === undefined) return { store: new MemoryStore(), warnings: [] };
+  const journal = JournalStore.open(request.stateDir, { agent: agentName, fresh: request.fresh });
+  return { store: journal, warnings: journal.warnings };
+}
+
+async function start(request: StartRequest): Promise<void> {
+  let agent;
+  try {
+    agent = loadAgent(request.program, compileAgent(request.program));
+  } catch (error) {
+    if (error instanceof AgentLoadError) return fail(error.failure);
+    throw error;
+  }
+  let warnings: string[];
+  try {
+    ({ store, warnings } = openStore(request, agent.name));
+  } catch (error) {
+    if (error instanceof StateFileError) return fail({ kind: 'state', message: error.message, file: error.file, line: error.line });
+    throw error;
+  }
+  let inputs;
+  try {
+    inputs = validateInputs(request.inputs ?? recordedInputs(store) ?? []);
+  } catch (error) {
+    return fail({ kind: 'input', message: (error as Error).message });
+  }
+  if (request.inputs === undefined && inputs.length === 0) {
+    return fail({ kind: 'input', message: 'no inputs: give an inputs file (none are recorded in the state folder from an earlier attempt)' });
+  }
+  if (request.inputs !== undefined && JSON.stringify(request.inputs) !== JSON.stringify(recordedInputs(store))) {
+    store.note({ op: 'inputs', inputs: request.inputs });
+  }
+  const ctl = new DebugController(request.debug, request.crash, { send, crash });
+  controller = ctl;
+  const hooks: RuntimeHooks = {
+    boundary: (b) => {
+      if (crashing) return never;
+      reportBoundary(b);
+      return ctl.onBoundary(b);
+    },
+    output: (o) => send({ type: 'output', ...o, output: encode(o.output).json }),
+    warning: (message) => send({ type: 'warning', message }),
+    persisted: request.debug
+      ? (m) => {
+          if (m.op === 'slot') send({ type: 'slotChanged', stateId: m.id, index: m.index, slot: m.slot });
+          else if (m.op === 'truncate') send({ type: 'slotChanged', stateId: m.id, index: m.from, slot: null });
+        }
+      : undefined,
+    captureCallSite: request.debug ? makeCallSiteCapture(__filename) : undefined,
+  };
+  const runner = new AgentRunner({ agent, store, hooks, kind: request.kind });
+  attempt = runner.attempt;
+  send({ type: 'ready', agent: agent.name, actions: agent.actions.map((a) => ({ name: a.name, on: a.on })), attempt, warnings });
+  send({ type: 'attempt', attempt, kind: request.kind });
+  const result = await runner.run(inputs);
+  const failures = result.failures.map((f) => ({ key: f.key, seq: f.seq, action: f.action, stateId: f.stateId, error: encodeError(f.error) }));
+  send({ type: 'done', attempt, failures }, () => {
+    // A debugger keeps the worker for questions about the final state; the CLI is done.
+    if (!request.debug) process.exit(0);
+  });
+}
+
+function answer(query: Query): QueryResult {
+  if (!store) throw new Error('the worker has not opened a store yet');
+  switch (query.kind) {
+    case 'states':
+      return {
+        kind: 'states',
+        states: [...store.states()].map((s) => ({ id: s.id, key: s.key, seq: s.seq, eventIndex: s.eventIndex, action: s.action, completed: s.completed, slotCount: s.slots.length })),
+      };
+    case 'state': {
+      const s = store.get(query.stateId);
+      if (!s) return { kind: 'state', state: undefined };
+      const { slots, ...rest } = s;
+      return { kind: 'state', state: { ...rest, slotCount: slots.length } };
+    }
+    case 'slots':
+      return { kind: 'slots', slots: store.get(query.stateId)?.slots.slice(query.start, query.start + query.count) ?? [] };
+    case 'timeline':
+      return { kind: 'timeline', records: [...store.timeline()] };
+  }
+}
+
+process.on('message', (message: ToWorker) => {
+  switch (message.type) {
+    case 'start':
+      start(message).catch((error) => fail({ kind: 'internal', message: (error as Error).stack ?? String(error) }));
+      return;
+    case 'resume':
+      controller?.resume(message.mode);
+      return;
+    case 'pause':
+      controller?.pause();
+      return;
+    case 'debug':
+      controller?.update(message.debug);
+      return;
+    case 'injectCrash':
+      void controller?.injectCrash(message.crash, message.now);
+      return;
+    case 'query':
+      try {
+        send({ type: 'response', id: message.id, result: answer(message.query) });
+      } catch (error) {
+        send({ type: 'response', id: message.id, error: (error as Error).message });
+      }
+  }
+});
+
+// The parent went away: a worker is never left behind on its own.
+process.on('disconnect', () => process.exit(0));
+process.on('unhandledRejection', (reason) => {
+  const e = encodeError(reason);
+  send({ type: 'warning', message: `unhandled promise rejection in the agent: ${e.name}: ${e.message}` });
+});

@@ -1,0 +1,102 @@
+// The parent's side of the worker: spawns it (VS Code's own Node, or a configured runtime),
+// speaks the protocol, forwards its output, and kills it. Used by the CLI and the adapter.
+import { fork, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import * as path from 'node:path';
+import type { FromWorker, Query, QueryResult, ToWorker } from './protocol';
+
+export interface WorkerSpawnOptions {
+  /** The Node executable; VS Code's own (run as Node) by default. */
+  execPath?: string;
+  workerScript?: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface WorkerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The worker announced an injected crash before it died. */
+  crashed: boolean;
+}
+
+interface WorkerEvents {
+  message: [FromWorker];
+  stdout: [string];
+  stderr: [string];
+  exit: [WorkerExit];
+}
+
+export class WorkerClient extends EventEmitter<WorkerEvents> {
+  readonly exited: Promise<WorkerExit>;
+  private crashed = false;
+  private nextQuery = 1;
+  private readonly pending = new Map<number, { resolve: (r: QueryResult) => void; reject: (e: Error) => void }>();
+  private alive = true;
+
+  private constructor(private readonly child: ChildProcess) {
+    super();
+    child.stdout?.setEncoding('utf8').on('data', (text: string) => this.emit('stdout', text));
+    child.stderr?.setEncoding('utf8').on('data', (text: string) => this.emit('stderr', text));
+    child.on('message', (message: FromWorker) => {
+      if (message.type === 'crash') this.crashed = true;
+      if (message.type === 'response') {
+        const waiter = this.pending.get(message.id);
+        this.pending.delete(message.id);
+        if (message.error !== undefined || !message.result) waiter?.reject(new Error(message.error ?? 'no result'));
+        else waiter?.resolve(message.result);
+        return;
+      }
+      this.emit('message', message);
+    });
+    this.exited = new Promise((resolve) => {
+      child.on('exit', (code, signal) => {
+        this.alive = false;
+        for (const waiter of this.pending.values()) waiter.reject(new Error('the worker exited'));
+        this.pending.clear();
+        const exit = { code, signal, crashed: this.crashed };
+        this.emit('exit', exit);
+        resolve(exit);
+      });
+    });
+  }
+
+  static spawn(options: WorkerSpawnOptions = {}): WorkerClient {
+    const script = options.workerScript ?? path.join(__dirname, 'worker.js');
+    const child = fork(script, [], {
+      execPath: options.execPath ?? process.execPath,
+      execArgv: [],
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    return new WorkerClient(child);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get running(): boolean {
+    return this.alive;
+  }
+
+  send(message: ToWorker): void {
+    if (this.alive && this.child.connected) this.child.send(message);
+  }
+
+  query(query: Query): Promise<QueryResult> {
+    if (!this.alive) return Promise.reject(new Error('the worker is not running'));
+    const id = this.nextQuery++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.send({ type: 'query', id, query });
+    });
+  }
+
+  /** Kills the worker (SIGKILL: nothing unpersisted survives) and waits until it is gone. */
+  async kill(): Promise<WorkerExit> {
+    if (this.alive) this.child.kill('SIGKILL');
+    return this.exited;
+  }
+}
