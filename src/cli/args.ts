@@ -16,13 +16,22 @@ crash points: before-call, after-pending, before-outcome, after-outcome, before-
 exit codes: 0 done, 1 the agent failed, 2 bad usage or bad input, 3 stopped by an injected crash`;
 
 export type Command =
-  | { name: 'run' | 'recover'; agent: string; inputs?: string; state: string; fresh: boolean; crash?: CrashPlan; json: boolean }
+  | {
+      name: 'run' | 'recover';
+      agent: string;
+      inputs?: string;
+      state: string;
+      fresh: boolean;
+      crash?: CrashPlan;
+      json: boolean;
+    }
   | { name: 'slots' | 'timeline'; state: string; json: boolean }
   | { name: 'help' };
 
 export function parseArgs(argv: string[]): Command {
   const [given, ...rest] = argv;
-  if (given === undefined || given === 'help' || given === '--help' || given === '-h') return { name: 'help' };
+  if (given === undefined || given === 'help' || given === '--help' || given === '-h')
+    return { name: 'help' };
   const commands = ['run', 'recover', 'slots', 'timeline'] as const;
   const name = commands.find((c) => c === given);
   if (!name) throw new UsageError(`unknown command "${given}"`);
@@ -40,7 +49,8 @@ export function parseArgs(argv: string[]): Command {
     if (!known.has(flag)) throw new UsageError(`unknown option ${flag}`);
     if (takesValue.has(flag)) {
       const value = inline ?? rest[++i];
-      if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+      if (value === undefined || value.startsWith('--'))
+        throw new UsageError(`${flag} needs a value`);
       flags[flag] = value;
     } else flags[flag] = true;
   }
@@ -52,8 +62,10 @@ export function parseArgs(argv: string[]): Command {
     return { name, state, json };
   }
   if (positional.length !== 1) throw new UsageError(`${name} needs exactly one AGENT file`);
-  if (name === 'recover' && !state) throw new UsageError('recover needs --state DIR (the folder the crashed run used)');
-  if (name === 'recover' && flags['--fresh']) throw new UsageError('recover continues from the state folder; --fresh makes no sense here');
+  if (name === 'recover' && !state)
+    throw new UsageError('recover needs --state DIR (the folder the crashed run used)');
+  if (name === 'recover' && flags['--fresh'])
+    throw new UsageError('recover continues from the state folder; --fresh makes no sense here');
   let crash: CrashPlan | undefined;
   if (typeof flags['--crash'] === 'string') {
     try {

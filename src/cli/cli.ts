@@ -27,13 +27,28 @@ function jsonEvent(m: FromWorker): object | undefined {
       return { event: 'call', ...rest };
     }
     case 'crash':
-      return { event: 'crash', point: m.point, action: m.action, index: m.index, functionId: m.functionId };
+      return {
+        event: 'crash',
+        point: m.point,
+        action: m.action,
+        index: m.index,
+        functionId: m.functionId,
+      };
     case 'output':
       return { event: 'output', key: m.key, seq: m.seq, output: m.output, replayed: m.replayed };
     case 'warning':
       return { event: 'warning', message: m.message };
     case 'done':
-      return { event: 'done', attempt: m.attempt, failures: m.failures.map((f) => ({ key: f.key, seq: f.seq, action: f.action, error: { name: f.error.name, message: f.error.message } })) };
+      return {
+        event: 'done',
+        attempt: m.attempt,
+        failures: m.failures.map((f) => ({
+          key: f.key,
+          seq: f.seq,
+          action: f.action,
+          error: { name: f.error.name, message: f.error.message },
+        })),
+      };
     default:
       return undefined;
   }
@@ -42,13 +57,15 @@ function jsonEvent(m: FromWorker): object | undefined {
 async function runAgent(cmd: Extract<Command, { name: 'run' | 'recover' }>): Promise<number> {
   const inputs = cmd.inputs === undefined ? undefined : readInputsFile(path.resolve(cmd.inputs));
   const worker = WorkerClient.spawn();
-  const say = cmd.json ? (m: FromWorker) => {
-    const line = jsonEvent(m);
-    if (line) jsonLine(line);
-  } : (m: FromWorker) => {
-    const line = describeEvent(m);
-    if (line) console.log(line);
-  };
+  const say = cmd.json
+    ? (m: FromWorker) => {
+        const line = jsonEvent(m);
+        if (line) jsonLine(line);
+      }
+    : (m: FromWorker) => {
+        const line = describeEvent(m);
+        if (line) console.log(line);
+      };
   // The agent's own console output must not break the --json stream.
   worker.on('stdout', (text) => (cmd.json ? process.stderr : process.stdout).write(text));
   worker.on('stderr', (text) => process.stderr.write(text));
@@ -57,7 +74,8 @@ async function runAgent(cmd: Extract<Command, { name: 'run' | 'recover' }>): Pro
     if (m.type === 'startFailed') {
       outcome = EXIT.usage;
       const f = m.failure;
-      if (cmd.json) jsonLine({ event: 'error', kind: f.kind, message: f.message, file: f.file, line: f.line });
+      if (cmd.json)
+        jsonLine({ event: 'error', kind: f.kind, message: f.message, file: f.file, line: f.line });
       console.error(`durable-run: ${f.message}`);
       return;
     }
@@ -78,7 +96,9 @@ async function runAgent(cmd: Extract<Command, { name: 'run' | 'recover' }>): Pro
   const exit = await worker.exited;
   if (exit.crashed) return EXIT.crashed;
   if (outcome !== undefined) return outcome;
-  console.error(`durable-run: the agent's process ended unexpectedly (${exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`}) before the attempt finished; run "recover" to continue`);
+  console.error(
+    `durable-run: the agent's process ended unexpectedly (${exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`}) before the attempt finished; run "recover" to continue`,
+  );
   return EXIT.failed;
 }
 
@@ -87,7 +107,16 @@ function inspectState(cmd: Extract<Command, { name: 'slots' | 'timeline' }>): nu
   for (const w of store.warnings) console.error(`durable-run: warning: ${w}`);
   if (cmd.name === 'slots') {
     const states = stateViews(store);
-    if (cmd.json) for (const s of states) jsonLine({ key: s.key, seq: s.seq, action: s.action, id: s.id, completed: s.completed, slots: s.slots });
+    if (cmd.json)
+      for (const s of states)
+        jsonLine({
+          key: s.key,
+          seq: s.seq,
+          action: s.action,
+          id: s.id,
+          completed: s.completed,
+          slots: s.slots,
+        });
     else console.log(slotsTable(states));
   } else {
     const attempts = attemptViews(store.timeline());

@@ -4,7 +4,9 @@ import type { FromWorker } from '../worker/protocol';
 
 export function table(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  ')).join('\n');
+  return rows
+    .map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  '))
+    .join('\n');
 }
 
 function preview(value: unknown, max = 48): string {
@@ -16,10 +18,23 @@ export function slotsTable(states: StateView[]): string {
   if (states.length === 0) return 'no action states yet';
   const rows = [['STATE', 'ACTION', 'COMPLETED', '#', 'FUNCTION', 'STATUS', 'RESULT / ERROR']];
   for (const s of states) {
-    if (s.slots.length === 0) rows.push([s.id, s.action, s.completed ? 'yes' : 'no', '-', '-', '-', '']);
+    if (s.slots.length === 0)
+      rows.push([s.id, s.action, s.completed ? 'yes' : 'no', '-', '-', '-', '']);
     for (const slot of s.slots) {
-      const payload = slot.error ? `${slot.error.name}: ${slot.error.message}` : slot.status === 'SUCCEEDED' ? preview(slot.result) : '';
-      rows.push([s.id, s.action, s.completed ? 'yes' : 'no', String(slot.index), slot.functionId, slot.status, payload]);
+      const payload = slot.error
+        ? `${slot.error.name}: ${slot.error.message}`
+        : slot.status === 'SUCCEEDED'
+          ? preview(slot.result)
+          : '';
+      rows.push([
+        s.id,
+        s.action,
+        s.completed ? 'yes' : 'no',
+        String(slot.index),
+        slot.functionId,
+        slot.status,
+        payload,
+      ]);
     }
   }
   return table(rows);
@@ -31,10 +46,16 @@ export function timelineTable(attempts: AttemptView[]): string {
   for (const a of attempts) {
     out.push(`attempt ${a.attempt} (${a.kind}, ${a.at}): ${a.outcome}`);
     const rows = [['  STATE', '#', 'FUNCTION', 'PATH', 'STATUS']];
-    for (const c of a.calls) rows.push([`  ${c.id}`, String(c.index), c.functionId, c.path, c.status]);
+    for (const c of a.calls)
+      rows.push([`  ${c.id}`, String(c.index), c.functionId, c.path, c.status]);
     if (rows.length > 1) out.push(table(rows));
-    for (const act of a.actions) if (act.outcome !== 'completed') out.push(`  ${act.id}: ${act.outcome}${act.error ? ` (${act.error})` : ''}`);
-    if (a.crash) out.push(`  crash at ${a.crash.point}${a.crash.id ? ` in ${a.crash.id}` : ''}${a.crash.index !== undefined ? ` call #${a.crash.index} (${a.crash.functionId})` : ''}`);
+    for (const act of a.actions)
+      if (act.outcome !== 'completed')
+        out.push(`  ${act.id}: ${act.outcome}${act.error ? ` (${act.error})` : ''}`);
+    if (a.crash)
+      out.push(
+        `  crash at ${a.crash.point}${a.crash.id ? ` in ${a.crash.id}` : ''}${a.crash.index !== undefined ? ` call #${a.crash.index} (${a.crash.functionId})` : ''}`,
+      );
   }
   return out.join('\n');
 }
@@ -47,8 +68,10 @@ export function describeEvent(m: FromWorker): string | undefined {
     case 'call':
       return `  ${m.stateId}  #${m.index} ${m.functionId}  ${m.path} → ${m.status}`;
     case 'action':
-      if (m.phase === 'completed' && m.reused) return `  ${m.stateId}  completed in an earlier attempt: not run again`;
-      if (m.phase === 'end' && m.error) return `  ${m.stateId}  threw ${m.error.name}: ${m.error.message}`;
+      if (m.phase === 'completed' && m.reused)
+        return `  ${m.stateId}  completed in an earlier attempt: not run again`;
+      if (m.phase === 'end' && m.error)
+        return `  ${m.stateId}  threw ${m.error.name}: ${m.error.message}`;
       return undefined;
     case 'output':
       return `  output ${m.key}#${m.seq}${m.replayed ? ' (replayed)' : ''}: ${JSON.stringify(m.output)}`;
@@ -57,7 +80,9 @@ export function describeEvent(m: FromWorker): string | undefined {
     case 'crash':
       return `  CRASH at ${m.point}${m.stateId ? ` in ${m.stateId}` : ''}${m.index !== undefined ? ` call #${m.index} (${m.functionId})` : ''}: the process was killed`;
     case 'done':
-      return m.failures.length === 0 ? `attempt ${m.attempt} done` : `attempt ${m.attempt} failed: ${m.failures.map((f) => `${f.stateId}: ${f.error.name}: ${f.error.message}`).join('; ')}`;
+      return m.failures.length === 0
+        ? `attempt ${m.attempt} done`
+        : `attempt ${m.attempt} failed: ${m.failures.map((f) => `${f.stateId}: ${f.error.name}: ${f.error.message}`).join('; ')}`;
     default:
       return undefined;
   }

@@ -19,13 +19,25 @@ const AGENT_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 
 export function compileAgent(program: string): string {
   if (!fs.existsSync(program)) {
-    throw new AgentLoadError({ kind: 'agent', message: `the agent file ${program} does not exist; check "program"`, file: program });
+    throw new AgentLoadError({
+      kind: 'agent',
+      message: `the agent file ${program} does not exist; check "program"`,
+      file: program,
+    });
   }
   if (!fs.statSync(program).isFile()) {
-    throw new AgentLoadError({ kind: 'agent', message: `${program} is not a file; "program" must name an agent .ts or .js file`, file: program });
+    throw new AgentLoadError({
+      kind: 'agent',
+      message: `${program} is not a file; "program" must name an agent .ts or .js file`,
+      file: program,
+    });
   }
   if (!AGENT_EXTENSIONS.includes(path.extname(program))) {
-    throw new AgentLoadError({ kind: 'agent', message: `${program} is not a TypeScript or JavaScript file (${AGENT_EXTENSIONS.join(', ')})`, file: program });
+    throw new AgentLoadError({
+      kind: 'agent',
+      message: `${program} is not a TypeScript or JavaScript file (${AGENT_EXTENSIONS.join(', ')})`,
+      file: program,
+    });
   }
   try {
     const result = esbuild.buildSync({
@@ -47,7 +59,9 @@ export function compileAgent(program: string): string {
     const first = (error as { errors?: esbuild.Message[] }).errors?.[0];
     if (!first) throw error;
     const loc = first.location;
-    const file = loc ? path.resolve(path.dirname(program), path.relative(path.dirname(program), loc.file)) : program;
+    const file = loc
+      ? path.resolve(path.dirname(program), path.relative(path.dirname(program), loc.file))
+      : program;
     const where = loc ? `${loc.file}:${loc.line}:${loc.column + 1}` : program;
     throw new AgentLoadError({
       kind: 'compile',
@@ -65,9 +79,14 @@ type LoadableModule = Module & { _compile(code: string, filename: string): void;
 export function loadAgent(program: string, code: string): Agent {
   const mod = new Module(program) as LoadableModule;
   mod.filename = program;
-  mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(program));
+  mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(
+    path.dirname(program),
+  );
   const baseRequire = mod.require.bind(mod);
-  mod.require = Object.assign((id: string) => (id === 'durable-run' ? api : baseRequire(id)), baseRequire) as NodeJS.Require;
+  mod.require = Object.assign(
+    (id: string) => (id === 'durable-run' ? api : baseRequire(id)),
+    baseRequire,
+  ) as NodeJS.Require;
   try {
     mod._compile(code, program);
   } catch (error) {

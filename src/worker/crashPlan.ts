@@ -59,7 +59,9 @@ export function parseCrashSpec(spec: string): CrashPlan {
     );
   }
   if (match[3] !== undefined && match[2] === undefined) {
-    throw new CrashSpecError(`crash "${spec}": a call index (#N) needs an action name or function id before it`);
+    throw new CrashSpecError(
+      `crash "${spec}": a call index (#N) needs an action name or function id before it`,
+    );
   }
   return {
     point,
@@ -70,20 +72,27 @@ export function parseCrashSpec(spec: string): CrashPlan {
 
 /** Checks a crash plan from a launch configuration or a custom request. */
 export function validateCrashPlan(value: unknown, where: string): CrashPlan {
-  if (typeof value !== 'object' || value === null) throw new CrashSpecError(`${where} must be an object { point, action?, call? }`);
+  if (typeof value !== 'object' || value === null)
+    throw new CrashSpecError(`${where} must be an object { point, action?, call? }`);
   const v = value as Record<string, unknown>;
   if (!isCrashPoint(v.point)) {
-    throw new CrashSpecError(`${where}.point must be one of ${CRASH_POINTS.join(', ')}, got ${JSON.stringify(v.point)}`);
+    throw new CrashSpecError(
+      `${where}.point must be one of ${CRASH_POINTS.join(', ')}, got ${JSON.stringify(v.point)}`,
+    );
   }
   const plan: CrashPlan = { point: v.point };
   if (v.action !== undefined) {
-    if (typeof v.action !== 'string') throw new CrashSpecError(`${where}.action must be an action name (string)`);
+    if (typeof v.action !== 'string')
+      throw new CrashSpecError(`${where}.action must be an action name (string)`);
     plan.action = v.action;
   }
   if (v.call !== undefined) {
     if (typeof v.call === 'number' && Number.isInteger(v.call) && v.call >= 0) plan.index = v.call;
     else if (typeof v.call === 'string' && v.call !== '') plan.functionId = v.call;
-    else throw new CrashSpecError(`${where}.call must be a call index (integer ≥ 0) or a function id (string)`);
+    else
+      throw new CrashSpecError(
+        `${where}.call must be a call index (integer ≥ 0) or a function id (string)`,
+      );
   }
   return plan;
 }

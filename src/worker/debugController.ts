@@ -4,7 +4,14 @@
 import type { Boundary } from '../runtime/boundaries';
 import { encode, encodeError } from '../runtime/codec';
 import { crashMatches } from './crashPlan';
-import type { BoundarySnapshot, CrashPlan, DebugSettings, FromWorker, ResumeMode, StopReason } from './protocol';
+import type {
+  BoundarySnapshot,
+  CrashPlan,
+  DebugSettings,
+  FromWorker,
+  ResumeMode,
+  StopReason,
+} from './protocol';
 import { evaluateCondition, hitConditionMet, ruleApplies } from './stopRules';
 
 interface Stop {
@@ -81,7 +88,8 @@ export class DebugController {
   resume(mode: ResumeMode): void {
     const b = this.stoppedAt;
     if (!b || !this.release) return;
-    this.step = mode === 'continue' ? undefined : { mode, key: b.exec.key, stateId: b.exec.stateId };
+    this.step =
+      mode === 'continue' ? undefined : { mode, key: b.exec.key, stateId: b.exec.stateId };
     const release = this.release;
     this.release = undefined;
     this.stoppedAt = undefined;
@@ -129,26 +137,46 @@ export class DebugController {
     }
     const filters = new Set(settings.exceptionFilters ?? []);
     if (crashHere && filters.has('crash')) {
-      return { reason: 'exception', description: 'A crash is about to happen', text: `Injected crash at ${this.crashPlan!.point}: continue to kill the process` };
+      return {
+        reason: 'exception',
+        description: 'A crash is about to happen',
+        text: `Injected crash at ${this.crashPlan!.point}: continue to kill the process`,
+      };
     }
     if (b.kind === 'call' && b.phase === 'planned') {
       if (b.call.plan.path === 'clear-and-execute' && filters.has('nonDeterminism')) {
-        return { reason: 'exception', description: 'Non-deterministic call: slots cleared', text: b.call.plan.reason };
+        return {
+          reason: 'exception',
+          description: 'Non-deterministic call: slots cleared',
+          text: b.call.plan.reason,
+        };
       }
       if (b.call.plan.path === 'reconcile' && filters.has('reconcile')) {
-        return { reason: 'exception', description: 'A reconciler is about to run', text: b.call.plan.reason };
+        return {
+          reason: 'exception',
+          description: 'A reconciler is about to run',
+          text: b.call.plan.reason,
+        };
       }
     }
     if (b.kind === 'call' && filters.has('durableFailure')) {
       const failedReplay = b.phase === 'replayed' && b.call.outcome?.status === 'FAILED';
       if (b.phase === 'threw' || failedReplay) {
         const e = b.call.outcome?.error;
-        return { reason: 'exception', description: `Durable call ${b.call.functionId} failed`, text: e ? `${e.name}: ${e.message}` : undefined };
+        return {
+          reason: 'exception',
+          description: `Durable call ${b.call.functionId} failed`,
+          text: e ? `${e.name}: ${e.message}` : undefined,
+        };
       }
     }
     if (b.kind === 'action-end' && b.error !== undefined && filters.has('agentError')) {
       const e = encodeError(b.error);
-      return { reason: 'exception', description: `Action ${b.exec.action} threw`, text: `${e.name}: ${e.message}` };
+      return {
+        reason: 'exception',
+        description: `Action ${b.exec.action} threw`,
+        text: `${e.name}: ${e.message}`,
+      };
     }
     const hit = this.matchRules(b);
     if (hit) return hit;
@@ -173,7 +201,12 @@ export class DebugController {
     }
     if (ids.length === 0) return undefined;
     const reason: StopReason = functionRule ? 'function breakpoint' : 'breakpoint';
-    return { reason, description: reason === 'breakpoint' ? 'Paused on breakpoint' : 'Paused on function breakpoint', ruleIds: ids };
+    return {
+      reason,
+      description:
+        reason === 'breakpoint' ? 'Paused on breakpoint' : 'Paused on function breakpoint',
+      ruleIds: ids,
+    };
   }
 
   private stepStop(b: Boundary): Stop | undefined {
@@ -184,7 +217,8 @@ export class DebugController {
     const isPlanned = b.kind === 'call' && b.phase === 'planned';
     let stop = false;
     if (step.mode === 'stepIn') stop = true;
-    else if (step.mode === 'next') stop = sameExec ? isPlanned || b.kind === 'action-end' : isStart || isPlanned;
+    else if (step.mode === 'next')
+      stop = sameExec ? isPlanned || b.kind === 'action-end' : isStart || isPlanned;
     else stop = sameExec ? b.kind === 'action-end' : isStart;
     return stop ? { reason: 'step', description: 'Paused after step' } : undefined;
   }

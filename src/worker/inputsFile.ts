@@ -15,18 +15,26 @@ export function parseInputs(text: string, file: string): AgentInput[] {
     const line = raw.trim();
     if (line === '' || line.startsWith('//')) return;
     const where = `${file}:${i + 1}`;
-    if (line.length > MAX_LINE) throw new InputsFileError(`${where}: the line is ${line.length} characters long; the limit is ${MAX_LINE}`);
+    if (line.length > MAX_LINE)
+      throw new InputsFileError(
+        `${where}: the line is ${line.length} characters long; the limit is ${MAX_LINE}`,
+      );
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch (error) {
-      throw new InputsFileError(`${where}: not valid JSON (${(error as Error).message}); each line must be {"key": "...", "input": ...}`);
+      throw new InputsFileError(
+        `${where}: not valid JSON (${(error as Error).message}); each line must be {"key": "...", "input": ...}`,
+      );
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new InputsFileError(`${where}: each line must be a JSON object {"key": "...", "input": ...}`);
+      throw new InputsFileError(
+        `${where}: each line must be a JSON object {"key": "...", "input": ...}`,
+      );
     }
     const { key, input } = value as { key?: unknown; input?: unknown };
-    if (typeof key !== 'string' || key === '') throw new InputsFileError(`${where}: "key" must be a non-empty string`);
+    if (typeof key !== 'string' || key === '')
+      throw new InputsFileError(`${where}: "key" must be a non-empty string`);
     if (!('input' in value)) throw new InputsFileError(`${where}: the object has no "input"`);
     inputs.push({ key, input });
   });
@@ -39,7 +47,11 @@ export function readInputsFile(file: string): AgentInput[] {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputsFileError(code === 'ENOENT' ? `the inputs file ${file} does not exist` : `cannot read the inputs file ${file}: ${(error as Error).message}`);
+    throw new InputsFileError(
+      code === 'ENOENT'
+        ? `the inputs file ${file} does not exist`
+        : `cannot read the inputs file ${file}: ${(error as Error).message}`,
+    );
   }
   return parseInputs(text, file);
 }

@@ -8,7 +8,13 @@ import type { Encoded, EncodedError } from '../runtime/codec';
 import type { AttemptKind, TimelineRecord } from '../runtime/stateStore';
 
 /** Crash points in the order of a durable call's life, then the per-action one (DESIGN.md §4). */
-export const CRASH_POINTS = ['before-call', 'after-pending', 'before-outcome', 'after-outcome', 'before-complete'] as const;
+export const CRASH_POINTS = [
+  'before-call',
+  'after-pending',
+  'before-outcome',
+  'after-outcome',
+  'before-complete',
+] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 
 /**
@@ -27,12 +33,19 @@ export interface CrashPlan {
 /** A rule that stops the worker; the adapter turns DAP breakpoints into these. */
 export interface StopRule {
   id: number;
-  on: { callSite: { file: string; line: number } } | { actionStart: string } | { functionId: string };
+  on:
+    { callSite: { file: string; line: number } } | { actionStart: string } | { functionId: string };
   condition?: string;
   hitCondition?: string;
 }
 
-export const EXCEPTION_FILTERS = ['durableFailure', 'nonDeterminism', 'reconcile', 'crash', 'agentError'] as const;
+export const EXCEPTION_FILTERS = [
+  'durableFailure',
+  'nonDeterminism',
+  'reconcile',
+  'crash',
+  'agentError',
+] as const;
 export type ExceptionFilter = (typeof EXCEPTION_FILTERS)[number];
 
 export interface DebugSettings {
@@ -86,7 +99,8 @@ export interface BoundarySnapshot {
   ordinal: number;
 }
 
-export type StopReason = 'entry' | 'breakpoint' | 'function breakpoint' | 'step' | 'pause' | 'exception' | 'goto';
+export type StopReason =
+  'entry' | 'breakpoint' | 'function breakpoint' | 'step' | 'pause' | 'exception' | 'goto';
 
 export interface StateSummary {
   id: string;
@@ -100,7 +114,7 @@ export interface StateSummary {
 
 export type QueryResult =
   | { kind: 'states'; states: StateSummary[] }
-  | { kind: 'state'; state: Omit<ActionState, 'slots'> & { slotCount: number } | undefined }
+  | { kind: 'state'; state: (Omit<ActionState, 'slots'> & { slotCount: number }) | undefined }
   | { kind: 'slots'; slots: Slot[] }
   | { kind: 'timeline'; records: TimelineRecord[] };
 
@@ -115,10 +129,26 @@ export interface WorkerFailure {
 }
 
 export type FromWorker =
-  | { type: 'ready'; agent: string; actions: Array<{ name: string; on: string[] }>; attempt: number; warnings: string[] }
+  | {
+      type: 'ready';
+      agent: string;
+      actions: Array<{ name: string; on: string[] }>;
+      attempt: number;
+      warnings: string[];
+    }
   | { type: 'startFailed'; failure: WorkerFailure }
   | { type: 'attempt'; attempt: number; kind: AttemptKind }
-  | { type: 'action'; attempt: number; phase: 'start' | 'end' | 'completed'; stateId: string; key: string; seq: number; action: string; reused: boolean; error?: EncodedError }
+  | {
+      type: 'action';
+      attempt: number;
+      phase: 'start' | 'end' | 'completed';
+      stateId: string;
+      key: string;
+      seq: number;
+      action: string;
+      reused: boolean;
+      error?: EncodedError;
+    }
   | {
       type: 'call';
       attempt: number;
@@ -135,8 +165,33 @@ export type FromWorker =
   | { type: 'slotChanged'; stateId: string; index: number; slot: Slot | null }
   | { type: 'output'; key: string; seq: number; output: unknown; replayed: boolean }
   | { type: 'warning'; message: string }
-  | { type: 'stopped'; reason: StopReason; description: string; text?: string; boundary: BoundarySnapshot; ruleIds?: number[] }
+  | {
+      type: 'stopped';
+      reason: StopReason;
+      description: string;
+      text?: string;
+      boundary: BoundarySnapshot;
+      ruleIds?: number[];
+    }
   | { type: 'continued' }
-  | { type: 'crash'; attempt: number; point: CrashPoint | 'now'; stateId?: string; action?: string; index?: number; functionId?: string }
-  | { type: 'done'; attempt: number; failures: Array<{ key: string; seq: number; action: string; stateId: string; error: EncodedError }> }
+  | {
+      type: 'crash';
+      attempt: number;
+      point: CrashPoint | 'now';
+      stateId?: string;
+      action?: string;
+      index?: number;
+      functionId?: string;
+    }
+  | {
+      type: 'done';
+      attempt: number;
+      failures: Array<{
+        key: string;
+        seq: number;
+        action: string;
+        stateId: string;
+        error: EncodedError;
+      }>;
+    }
   | { type: 'response'; id: number; result?: QueryResult; error?: string };

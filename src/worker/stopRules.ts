@@ -8,14 +8,19 @@ export function ruleApplies(rule: StopRule, b: Boundary): boolean {
   const on = rule.on;
   if ('callSite' in on) {
     const site = b.kind === 'call' && b.phase === 'planned' ? b.call.callSite : undefined;
-    return site !== undefined && site.line === on.callSite.line && samePath(site.file, on.callSite.file);
+    return (
+      site !== undefined && site.line === on.callSite.line && samePath(site.file, on.callSite.file)
+    );
   }
-  if ('actionStart' in on) return b.kind === 'action-start' && !b.reused && b.exec.action === on.actionStart;
+  if ('actionStart' in on)
+    return b.kind === 'action-start' && !b.reused && b.exec.action === on.actionStart;
   return b.kind === 'call' && b.phase === 'planned' && b.call.functionId === on.functionId;
 }
 
 function samePath(a: string, b: string): boolean {
-  return process.platform === 'win32' || process.platform === 'darwin' ? a.toLowerCase() === b.toLowerCase() : a === b;
+  return process.platform === 'win32' || process.platform === 'darwin'
+    ? a.toLowerCase() === b.toLowerCase()
+    : a === b;
 }
 
 /** The names a condition can use. */
@@ -40,13 +45,19 @@ export function conditionScope(b: Boundary): Record<string, unknown> {
 }
 
 /** Evaluates a condition; an expression that throws counts as true, and the error is reported. */
-export function evaluateCondition(expression: string, b: Boundary): { value: boolean; error?: string } {
+export function evaluateCondition(
+  expression: string,
+  b: Boundary,
+): { value: boolean; error?: string } {
   try {
     const scope = conditionScope(b);
     const fn = new Function(...Object.keys(scope), `return (${expression});`);
     return { value: Boolean(fn(...Object.values(scope))) };
   } catch (error) {
-    return { value: true, error: `breakpoint condition "${expression}" failed: ${(error as Error).message}` };
+    return {
+      value: true,
+      error: `breakpoint condition "${expression}" failed: ${(error as Error).message}`,
+    };
   }
 }
 

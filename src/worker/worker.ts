@@ -39,10 +39,22 @@ function crash(b: Boundary | undefined, plan: CrashPlan | 'now'): Promise<never>
   crashing = true;
   const point = plan === 'now' ? 'now' : plan.point;
   const call = b?.kind === 'call' ? b.call : undefined;
-  const where = { stateId: b?.exec.stateId, action: b?.exec.action, index: call?.index, functionId: call?.functionId };
+  const where = {
+    stateId: b?.exec.stateId,
+    action: b?.exec.action,
+    index: call?.index,
+    functionId: call?.functionId,
+  };
   // Written (not synced) before the kill: it survives a process kill, and tells the timeline
   // where the crash struck. Nothing else is flushed, exactly as in a real crash.
-  store?.note({ op: 'crash', attempt, point, id: where.stateId, index: where.index, functionId: where.functionId });
+  store?.note({
+    op: 'crash',
+    attempt,
+    point,
+    id: where.stateId,
+    index: where.index,
+    functionId: where.functionId,
+  });
   const kill = () => process.kill(process.pid, 'SIGKILL');
   send({ type: 'crash', attempt, point, ...where }, kill);
   setTimeout(kill, 200);
@@ -50,18 +62,43 @@ function crash(b: Boundary | undefined, plan: CrashPlan | 'now'): Promise<never>
 }
 
 function reportBoundary(b: Boundary): void {
-  const base = { attempt, stateId: b.exec.stateId, key: b.exec.key, seq: b.exec.seq, action: b.exec.action };
-  if (b.kind === 'action-start') send({ type: 'action', phase: 'start', ...base, reused: b.reused });
-  else if (b.kind === 'action-completed') send({ type: 'action', phase: 'completed', ...base, reused: b.reused });
+  const base = {
+    attempt,
+    stateId: b.exec.stateId,
+    key: b.exec.key,
+    seq: b.exec.seq,
+    action: b.exec.action,
+  };
+  if (b.kind === 'action-start')
+    send({ type: 'action', phase: 'start', ...base, reused: b.reused });
+  else if (b.kind === 'action-completed')
+    send({ type: 'action', phase: 'completed', ...base, reused: b.reused });
   else if (b.kind === 'action-end') {
-    send({ type: 'action', phase: 'end', ...base, reused: false, error: b.error === undefined ? undefined : encodeError(b.error) });
+    send({
+      type: 'action',
+      phase: 'end',
+      ...base,
+      reused: false,
+      error: b.error === undefined ? undefined : encodeError(b.error),
+    });
   } else if (b.phase === 'outcome-persisted' || b.phase === 'replayed') {
     const { index, functionId, plan, outcome } = b.call;
-    send({ type: 'call', ...base, index, functionId, path: plan.path, status: outcome!.status, reason: plan.reason });
+    send({
+      type: 'call',
+      ...base,
+      index,
+      functionId,
+      path: plan.path,
+      status: outcome!.status,
+      reason: plan.reason,
+    });
   }
 }
 
-function openStore(request: StartRequest, agentName: string): { store: StateStore; warnings: string[] } {
+function openStore(
+  request: StartRequest,
+  agentName: string,
+): { store: StateStore; warnings: string[] } {
   if (request.stateDir === undefined) return { store: new MemoryStore(), warnings: [] };
   const journal = JournalStore.open(request.stateDir, { agent: agentName, fresh: request.fresh });
   return { store: journal, warnings: journal.warnings };
@@ -79,7 +116,8 @@ async function start(request: StartRequest): Promise<void> {
   try {
     ({ store, warnings } = openStore(request, agent.name));
   } catch (error) {
-    if (error instanceof StateFileError) return fail({ kind: 'state', message: error.message, file: error.file, line: error.line });
+    if (error instanceof StateFileError)
+      return fail({ kind: 'state', message: error.message, file: error.file, line: error.line });
     throw error;
   }
   let inputs;
@@ -89,9 +127,16 @@ async function start(request: StartRequest): Promise<void> {
     return fail({ kind: 'input', message: (error as Error).message });
   }
   if (request.inputs === undefined && inputs.length === 0) {
-    return fail({ kind: 'input', message: 'no inputs: give an inputs file (none are recorded in the state folder from an earlier attempt)' });
+    return fail({
+      kind: 'input',
+      message:
+        'no inputs: give an inputs file (none are recorded in the state folder from an earlier attempt)',
+    });
   }
-  if (request.inputs !== undefined && JSON.stringify(request.inputs) !== JSON.stringify(recordedInputs(store))) {
+  if (
+    request.inputs !== undefined &&
+    JSON.stringify(request.inputs) !== JSON.stringify(recordedInputs(store))
+  ) {
     store.note({ op: 'inputs', inputs: request.inputs });
   }
   const ctl = new DebugController(request.debug, request.crash, { send, crash });
@@ -106,18 +151,32 @@ async function start(request: StartRequest): Promise<void> {
     warning: (message) => send({ type: 'warning', message }),
     persisted: request.debug
       ? (m) => {
-          if (m.op === 'slot') send({ type: 'slotChanged', stateId: m.id, index: m.index, slot: m.slot });
-          else if (m.op === 'truncate') send({ type: 'slotChanged', stateId: m.id, index: m.from, slot: null });
+          if (m.op === 'slot')
+            send({ type: 'slotChanged', stateId: m.id, index: m.index, slot: m.slot });
+          else if (m.op === 'truncate')
+            send({ type: 'slotChanged', stateId: m.id, index: m.from, slot: null });
         }
       : undefined,
     captureCallSite: request.debug ? makeCallSiteCapture(__filename) : undefined,
   };
   const runner = new AgentRunner({ agent, store, hooks, kind: request.kind });
   attempt = runner.attempt;
-  send({ type: 'ready', agent: agent.name, actions: agent.actions.map((a) => ({ name: a.name, on: a.on })), attempt, warnings });
+  send({
+    type: 'ready',
+    agent: agent.name,
+    actions: agent.actions.map((a) => ({ name: a.name, on: a.on })),
+    attempt,
+    warnings,
+  });
   send({ type: 'attempt', attempt, kind: request.kind });
   const result = await runner.run(inputs);
-  const failures = result.failures.map((f) => ({ key: f.key, seq: f.seq, action: f.action, stateId: f.stateId, error: encodeError(f.error) }));
+  const failures = result.failures.map((f) => ({
+    key: f.key,
+    seq: f.seq,
+    action: f.action,
+    stateId: f.stateId,
+    error: encodeError(f.error),
+  }));
   send({ type: 'done', attempt, failures }, () => {
     // A debugger keeps the worker for questions about the final state; the CLI is done.
     if (!request.debug) process.exit(0);
@@ -130,7 +189,15 @@ function answer(query: Query): QueryResult {
     case 'states':
       return {
         kind: 'states',
-        states: [...store.states()].map((s) => ({ id: s.id, key: s.key, seq: s.seq, eventIndex: s.eventIndex, action: s.action, completed: s.completed, slotCount: s.slots.length })),
+        states: [...store.states()].map((s) => ({
+          id: s.id,
+          key: s.key,
+          seq: s.seq,
+          eventIndex: s.eventIndex,
+          action: s.action,
+          completed: s.completed,
+          slotCount: s.slots.length,
+        })),
       };
     case 'state': {
       const s = store.get(query.stateId);
@@ -139,7 +206,10 @@ function answer(query: Query): QueryResult {
       return { kind: 'state', state: { ...rest, slotCount: slots.length } };
     }
     case 'slots':
-      return { kind: 'slots', slots: store.get(query.stateId)?.slots.slice(query.start, query.start + query.count) ?? [] };
+      return {
+        kind: 'slots',
+        slots: store.get(query.stateId)?.slots.slice(query.start, query.start + query.count) ?? [],
+      };
     case 'timeline':
       return { kind: 'timeline', records: [...store.timeline()] };
   }
@@ -148,7 +218,9 @@ function answer(query: Query): QueryResult {
 process.on('message', (message: ToWorker) => {
   switch (message.type) {
     case 'start':
-      start(message).catch((error) => fail({ kind: 'internal', message: (error as Error).stack ?? String(error) }));
+      start(message).catch((error) =>
+        fail({ kind: 'internal', message: (error as Error).stack ?? String(error) }),
+      );
       return;
     case 'resume':
       controller?.resume(message.mode);
@@ -175,5 +247,8 @@ process.on('message', (message: ToWorker) => {
 process.on('disconnect', () => process.exit(0));
 process.on('unhandledRejection', (reason) => {
   const e = encodeError(reason);
-  send({ type: 'warning', message: `unhandled promise rejection in the agent: ${e.name}: ${e.message}` });
+  send({
+    type: 'warning',
+    message: `unhandled promise rejection in the agent: ${e.name}: ${e.message}`,
+  });
 });

@@ -31,7 +31,10 @@ export class WorkerClient extends EventEmitter<WorkerEvents> {
   readonly exited: Promise<WorkerExit>;
   private crashed = false;
   private nextQuery = 1;
-  private readonly pending = new Map<number, { resolve: (r: QueryResult) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (r: QueryResult) => void; reject: (e: Error) => void }
+  >();
   private alive = true;
 
   private constructor(private readonly child: ChildProcess) {
@@ -43,7 +46,8 @@ export class WorkerClient extends EventEmitter<WorkerEvents> {
       if (message.type === 'response') {
         const waiter = this.pending.get(message.id);
         this.pending.delete(message.id);
-        if (message.error !== undefined || !message.result) waiter?.reject(new Error(message.error ?? 'no result'));
+        if (message.error !== undefined || !message.result)
+          waiter?.reject(new Error(message.error ?? 'no result'));
         else waiter?.resolve(message.result);
         return;
       }
