@@ -20,7 +20,11 @@ const files =
   only.length > 0
     ? only.flatMap((p) => (statSync(p).isDirectory() ? find(p) : [p]))
     : [...find('src'), ...find('test')];
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
-  stdio: 'inherit',
-});
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=2', ...files],
+  {
+    stdio: 'inherit',
+  },
+);
 process.exit(result.status ?? 1);

@@ -32,8 +32,16 @@ export interface ActionContext {
   readonly attempt: number;
   readonly memory: ShortTermMemory;
   sendEvent(event: AgentEvent): void;
-  durableExecute<A extends unknown[], R>(fn: (...args: A) => R, args?: A, options?: DurableOptions<Awaited<R>>): Promise<Awaited<R>>;
-  durableExecuteAsync<A extends unknown[], R>(fn: (...args: A) => R, args?: A, options?: DurableOptions<Awaited<R>>): DeferredCall<Awaited<R>>;
+  durableExecute<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    args?: A,
+    options?: DurableOptions<NoInfer<Awaited<R>>>,
+  ): Promise<Awaited<R>>;
+  durableExecuteAsync<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    args?: A,
+    options?: DurableOptions<NoInfer<Awaited<R>>>,
+  ): DeferredCall<Awaited<R>>;
 }
 
 export class ActionExecution implements CallHost, ActionContext {
@@ -66,7 +74,8 @@ export class ActionExecution implements CallHost, ActionContext {
     get: <T>(path: string) => this.keyMemory.get(path) as T | undefined,
     set: (path: string, value: unknown) => {
       this.refuseInsideCall('ctx.memory.set');
-      if (typeof path !== 'string' || path === '') throw new TypeError('ctx.memory.set: the path must be a non-empty string');
+      if (typeof path !== 'string' || path === '')
+        throw new TypeError('ctx.memory.set: the path must be a non-empty string');
       const encoded = encode(value, `the memory value at "${path}"`);
       this.keyMemory.set(path, encoded);
       this.memoryUpdates.push({ path, value: encoded });
@@ -75,7 +84,12 @@ export class ActionExecution implements CallHost, ActionContext {
 
   sendEvent(event: AgentEvent): void {
     this.refuseInsideCall('ctx.sendEvent');
-    if (typeof event !== 'object' || event === null || typeof event.type !== 'string' || event.type === '') {
+    if (
+      typeof event !== 'object' ||
+      event === null ||
+      typeof event.type !== 'string' ||
+      event.type === ''
+    ) {
       throw new TypeError('ctx.sendEvent: an event is { type: string, attributes: object }');
     }
     if (typeof event.attributes !== 'object' || event.attributes === null) {
@@ -85,7 +99,11 @@ export class ActionExecution implements CallHost, ActionContext {
     this.sentEvents.push(event);
   }
 
-  durableExecute<A extends unknown[], R>(fn: (...args: A) => R, args?: A, options?: DurableOptions<Awaited<R>>): Promise<Awaited<R>> {
+  durableExecute<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    args?: A,
+    options?: DurableOptions<NoInfer<Awaited<R>>>,
+  ): Promise<Awaited<R>> {
     try {
       const request = this.prepare(fn, args, options, 'durableExecute');
       return this.enqueue(request) as Promise<Awaited<R>>;
@@ -94,7 +112,11 @@ export class ActionExecution implements CallHost, ActionContext {
     }
   }
 
-  durableExecuteAsync<A extends unknown[], R>(fn: (...args: A) => R, args?: A, options?: DurableOptions<Awaited<R>>): DeferredCall<Awaited<R>> {
+  durableExecuteAsync<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    args?: A,
+    options?: DurableOptions<NoInfer<Awaited<R>>>,
+  ): DeferredCall<Awaited<R>> {
     const request = this.prepare(fn, args, options, 'durableExecuteAsync');
     let started: Promise<unknown> | undefined;
     return {
@@ -112,19 +134,32 @@ export class ActionExecution implements CallHost, ActionContext {
     return run;
   }
 
-  private prepare(fn: unknown, args: unknown, options: DurableOptions<unknown> | undefined, api: string): CallRequest {
+  private prepare(
+    fn: unknown,
+    args: unknown,
+    options: DurableOptions<unknown> | undefined,
+    api: string,
+  ): CallRequest {
     this.refuseInsideCall(`ctx.${api}`);
-    if (typeof fn !== 'function') throw new TypeError(`ctx.${api}: the first argument must be the function to run, got ${typeof fn}`);
+    if (typeof fn !== 'function')
+      throw new TypeError(
+        `ctx.${api}: the first argument must be the function to run, got ${typeof fn}`,
+      );
     if (args !== undefined && !Array.isArray(args)) {
-      throw new TypeError(`ctx.${api}: the second argument must be the array of arguments for ${fn.name || 'the function'}, got ${typeof args}`);
+      throw new TypeError(
+        `ctx.${api}: the second argument must be the array of arguments for ${fn.name || 'the function'}, got ${typeof args}`,
+      );
     }
     if (options !== undefined && (typeof options !== 'object' || options === null)) {
-      throw new TypeError(`ctx.${api}: the third argument must be an options object { id?, reconciler? }`);
+      throw new TypeError(
+        `ctx.${api}: the third argument must be an options object { id?, reconciler? }`,
+      );
     }
     const reconciler = options?.reconciler;
     if (reconciler !== undefined) {
       if (typeof reconciler !== 'function') throw new TypeError('reconciler must be a function');
-      if (reconciler.length > 0) throw new TypeError('reconciler must be a function that takes no arguments');
+      if (reconciler.length > 0)
+        throw new TypeError('reconciler must be a function that takes no arguments');
     }
     const functionId = functionIdOf(fn as (...a: never[]) => unknown, options?.id);
     const list = (args ?? []) as unknown[];

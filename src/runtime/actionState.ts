@@ -53,17 +53,24 @@ export function isTerminal(slot: Slot): boolean {
  */
 export function applyMutation(states: Map<string, ActionState>, m: StateMutation): void {
   if (m.op === 'init') {
-    const { op: _op, ...rest } = m;
-    states.set(m.id, { ...rest, slots: [], completed: false, outputEvents: [], memoryUpdates: [] });
+    const { id, key, seq, eventIndex, action, event } = m;
+    states.set(id, {
+      id,
+      key,
+      seq,
+      eventIndex,
+      action,
+      event,
+      slots: [],
+      completed: false,
+      outputEvents: [],
+      memoryUpdates: [],
+    });
     return;
   }
-  const state = states.get(m.id);
-  if (!state) throw new DurableStateError(`a "${m.op}" record names action state ${m.id}, which was never initialised`);
+  const state = checkMutation(states, m)!;
   switch (m.op) {
     case 'slot':
-      if (m.index < 0 || m.index > state.slots.length) {
-        throw new DurableStateError(`slot ${m.index} of ${m.id} is out of range (the state has ${state.slots.length} slots)`);
-      }
       state.slots[m.index] = m.slot;
       return;
     case 'truncate':
@@ -75,4 +82,26 @@ export function applyMutation(states: Map<string, ActionState>, m: StateMutation
       state.memoryUpdates = m.memoryUpdates;
       return;
   }
+}
+
+/**
+ * Throws the DurableStateError `applyMutation` would, without changing anything: a store checks
+ * a mutation before writing it, so a refused one never reaches the file. Returns the state.
+ */
+export function checkMutation(
+  states: Map<string, ActionState>,
+  m: StateMutation,
+): ActionState | undefined {
+  if (m.op === 'init') return undefined;
+  const state = states.get(m.id);
+  if (!state)
+    throw new DurableStateError(
+      `a "${m.op}" record names action state ${m.id}, which was never initialised`,
+    );
+  if (m.op === 'slot' && (m.index < 0 || m.index > state.slots.length)) {
+    throw new DurableStateError(
+      `slot ${m.index} of ${m.id} is out of range (the state has ${state.slots.length} slots)`,
+    );
+  }
+  return state;
 }

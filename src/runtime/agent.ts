@@ -39,7 +39,8 @@ export function defineAgent(definition: AgentDefinition): Agent {
   const fail = (where: string, what: string): never => {
     throw new AgentDefinitionError(`defineAgent: ${where} ${what}`);
   };
-  if (typeof definition !== 'object' || definition === null) fail('the argument', 'must be an object { name, actions }');
+  if (typeof definition !== 'object' || definition === null)
+    fail('the argument', 'must be an object { name, actions }');
   if (typeof definition.name !== 'string' || definition.name.trim() === '')
     fail('"name"', 'must be a non-empty string');
   if (!Array.isArray(definition.actions) || definition.actions.length === 0)
@@ -47,20 +48,37 @@ export function defineAgent(definition: AgentDefinition): Agent {
   const seen = new Set<string>();
   definition.actions.forEach((action, i) => {
     const where = `actions[${i}]`;
-    if (typeof action !== 'object' || action === null) fail(where, 'must be an object { name, on, run }');
+    if (typeof action !== 'object' || action === null)
+      fail(where, 'must be an object { name, on, run }');
     if (typeof action.name !== 'string' || action.name.trim() === '')
       fail(`${where}.name`, 'must be a non-empty string');
-    if (seen.has(action.name)) fail(`${where}.name`, `"${action.name}" is used by two actions; names must be unique`);
+    if (seen.has(action.name))
+      fail(`${where}.name`, `"${action.name}" is used by two actions; names must be unique`);
     seen.add(action.name);
-    if (!Array.isArray(action.on) || action.on.length === 0 || action.on.some((t) => typeof t !== 'string' || t === ''))
-      fail(`${where}.on`, `(action "${action.name}") must be a non-empty array of event type names`);
+    if (
+      !Array.isArray(action.on) ||
+      action.on.length === 0 ||
+      action.on.some((t) => typeof t !== 'string' || t === '')
+    )
+      fail(
+        `${where}.on`,
+        `(action "${action.name}") must be a non-empty array of event type names`,
+      );
     if (action.on.includes(OUTPUT_EVENT))
-      fail(`${where}.on`, `(action "${action.name}") cannot listen to ${OUTPUT_EVENT}: output events trigger no actions`);
-    if (typeof action.run !== 'function') fail(`${where}.run`, `(action "${action.name}") must be a function (event, ctx) => ...`);
+      fail(
+        `${where}.on`,
+        `(action "${action.name}") cannot listen to ${OUTPUT_EVENT}: output events trigger no actions`,
+      );
+    if (typeof action.run !== 'function')
+      fail(`${where}.run`, `(action "${action.name}") must be a function (event, ctx) => ...`);
   });
   return Object.freeze({ ...definition, [AGENT_BRAND]: true as const });
 }
 
 export function isAgent(value: unknown): value is Agent {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[AGENT_BRAND] === true;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[AGENT_BRAND] === true
+  );
 }

@@ -42,7 +42,10 @@ export function validateInputs(inputs: unknown): AgentInput[] {
       throw new TypeError(`inputs[${i}] must be an object { "key": string, "input": any }`);
     }
     const key = (item as { key?: unknown }).key;
-    if (typeof key !== 'string' || key === '') throw new TypeError(`inputs[${i}].key must be a non-empty string, got ${JSON.stringify(key)}`);
+    if (typeof key !== 'string' || key === '')
+      throw new TypeError(
+        `inputs[${i}].key must be a non-empty string, got ${JSON.stringify(key)}`,
+      );
   });
   return inputs as AgentInput[];
 }
@@ -61,15 +64,28 @@ export class AgentRunner {
   /** Runs every input; keys run side by side, the inputs of one key strictly in order. */
   async run(inputs: AgentInput[]): Promise<AttemptResult> {
     const { store } = this.options;
-    store.note({ op: 'attempt', attempt: this.attempt, kind: this.options.kind ?? 'run', at: new Date().toISOString() });
+    store.note({
+      op: 'attempt',
+      attempt: this.attempt,
+      kind: this.options.kind ?? 'run',
+      at: new Date().toISOString(),
+    });
     const byKey = new Map<string, unknown[]>();
     for (const { key, input } of validateInputs(inputs)) {
       const list = byKey.get(key) ?? [];
       list.push(input);
       byKey.set(key, list);
     }
-    await Promise.all([...byKey].map(([key, list]) => this.runKey(key, list)));
-    store.note({ op: 'end', attempt: this.attempt, outcome: this.result.failures.length > 0 ? 'failed' : 'done' });
+    // allSettled, not all: when a hook throws for one key (a crash), the attempt settles only once
+    // every key has stopped, so no work of it goes on behind the caller (or a recovery's) back.
+    const keys = await Promise.allSettled([...byKey].map(([key, list]) => this.runKey(key, list)));
+    const stopped = keys.find((k): k is PromiseRejectedResult => k.status === 'rejected');
+    if (stopped) throw stopped.reason;
+    store.note({
+      op: 'end',
+      attempt: this.attempt,
+      outcome: this.result.failures.length > 0 ? 'failed' : 'done',
+    });
     return this.result;
   }
 
@@ -82,8 +98,15 @@ export class AgentRunner {
     }
   }
 
-  private async runInput(key: string, seq: number, input: unknown, memory: KeyMemory): Promise<boolean> {
-    const queue: Array<{ event: AgentEvent; index: number }> = [{ event: { type: INPUT_EVENT, attributes: { key, input } }, index: 0 }];
+  private async runInput(
+    key: string,
+    seq: number,
+    input: unknown,
+    memory: KeyMemory,
+  ): Promise<boolean> {
+    const queue: Array<{ event: AgentEvent; index: number }> = [
+      { event: { type: INPUT_EVENT, attributes: { key, input } }, index: 0 },
+    ];
     let nextIndex = 1;
     while (queue.length > 0) {
       const { event, index } = queue.shift()!;
@@ -127,7 +150,12 @@ export class AgentRunner {
       return existing.outputEvents.map((e) => ({ event: decode<AgentEvent>(e), replayed: true }));
     }
     if (!existing) {
-      const m = { op: 'init' as const, id: stateId, ...identity, event: encode(event, `the event "${event.type}"`) };
+      const m = {
+        op: 'init' as const,
+        id: stateId,
+        ...identity,
+        event: encode(event, `the event "${event.type}"`),
+      };
       store.persist(m);
       this.hooks.persisted?.(m);
     }
@@ -143,7 +171,12 @@ export class AgentRunner {
       return undefined;
     }
     await this.hooks.boundary?.({ kind: 'action-end', exec });
-    const m = { op: 'complete' as const, id: stateId, outputEvents: events, memoryUpdates: execution.memoryUpdates };
+    const m = {
+      op: 'complete' as const,
+      id: stateId,
+      outputEvents: events,
+      memoryUpdates: execution.memoryUpdates,
+    };
     store.persist(m);
     this.hooks.persisted?.(m);
     store.note({ op: 'action', attempt: this.attempt, id: stateId, outcome: 'completed' });
@@ -153,8 +186,20 @@ export class AgentRunner {
 
   private fail(exec: ExecutionInfo, error: unknown): void {
     const encoded = encodeError(error);
-    this.options.store.note({ op: 'action', attempt: this.attempt, id: exec.stateId, outcome: 'failed', error: `${encoded.name}: ${encoded.message}` });
-    this.result.failures.push({ key: exec.key, seq: exec.seq, action: exec.action, stateId: exec.stateId, error });
+    this.options.store.note({
+      op: 'action',
+      attempt: this.attempt,
+      id: exec.stateId,
+      outcome: 'failed',
+      error: `${encoded.name}: ${encoded.message}`,
+    });
+    this.result.failures.push({
+      key: exec.key,
+      seq: exec.seq,
+      action: exec.action,
+      stateId: exec.stateId,
+      error,
+    });
   }
 }
 

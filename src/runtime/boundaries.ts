@@ -22,7 +22,14 @@ export interface ExecutionInfo extends ExecutionIdentity {
  * The phases of one durable call, in order. Not every call passes every phase: `cleared` only
  * on clear-and-execute, `pending-persisted` only with a reconciler, `replayed` only on replay.
  */
-export type CallPhase = 'planned' | 'cleared' | 'pending-persisted' | 'returned' | 'threw' | 'outcome-persisted' | 'replayed';
+export type CallPhase =
+  | 'planned'
+  | 'cleared'
+  | 'pending-persisted'
+  | 'returned'
+  | 'threw'
+  | 'outcome-persisted'
+  | 'replayed';
 
 export interface CallOutcome {
   status: Exclude<SlotStatus, 'PENDING'>;

@@ -12,7 +12,12 @@ export interface CallPlan {
   warning?: string;
 }
 
-export function planCall(slot: Slot | undefined, functionId: string, digest: string, hasReconciler: boolean): CallPlan {
+export function planCall(
+  slot: Slot | undefined,
+  functionId: string,
+  digest: string,
+  hasReconciler: boolean,
+): CallPlan {
   if (!slot) return { path: 'execute', reason: 'no slot at this position yet: the call runs' };
   if (!slotMatches(slot, functionId, digest)) {
     const was = `${slot.functionId} (args ${slot.argsDigest})`;
@@ -22,16 +27,24 @@ export function planCall(slot: Slot | undefined, functionId: string, digest: str
     };
   }
   if (isTerminal(slot)) {
-    return { path: 'replay', reason: `the slot holds a ${slot.status} outcome: it is replayed and the function does not run` };
+    return {
+      path: 'replay',
+      reason: `the slot holds a ${slot.status} outcome: it is replayed and the function does not run`,
+    };
   }
   if (hasReconciler) {
     return {
       path: 'reconcile',
-      reason: 'the slot is PENDING (the process died while the call was in flight): the reconciler finds out what happened',
+      reason:
+        'the slot is PENDING (the process died while the call was in flight): the reconciler finds out what happened',
     };
   }
   // The reference returns null here without running anything (its section 11.2); a silent
   // undefined would hide a lost outcome, so the call runs again and the developer is told.
   const warning = `${functionId}: found a PENDING slot but the call has no reconciler, so its outcome is unknown; the call runs again (its side effect may happen twice). Add a reconciler to decide instead.`;
-  return { path: 'execute', reason: 'the slot is PENDING and there is no reconciler: the call runs again', warning };
+  return {
+    path: 'execute',
+    reason: 'the slot is PENDING and there is no reconciler: the call runs again',
+    warning,
+  };
 }

@@ -36,8 +36,32 @@ function outcomeOf(slot: Slot): CallOutcome {
 }
 
 function settle(outcome: CallOutcome): unknown {
-  if (outcome.status === 'FAILED') throw decodeError(outcome.error ?? { name: 'Error', message: 'unknown failure' });
+  if (outcome.status === 'FAILED')
+    throw decodeError(outcome.error ?? { name: 'Error', message: 'unknown failure' });
   return outcome.result === undefined ? undefined : decode(outcome.result);
+}
+
+// Module-level helpers (not closures made per call): a call's fixed cost stays low.
+function phase(host: CallHost, call: CallInfo, p: CallPhase): void | Promise<void> {
+  return host.hooks.boundary?.({ kind: 'call', phase: p, exec: host.exec, call });
+}
+
+function persist(host: CallHost, m: StateMutation): void {
+  host.store.persist(m);
+  host.hooks.persisted?.(m);
+}
+
+function noteCall(host: CallHost, call: CallInfo, status: Slot['status']): void {
+  host.store.note({
+    op: 'call',
+    attempt: host.exec.attempt,
+    id: host.exec.stateId,
+    index: call.index,
+    functionId: call.functionId,
+    path: call.plan.path,
+    status,
+    reason: call.plan.reason,
+  });
 }
 
 export async function runDurableCall(host: CallHost, request: CallRequest): Promise<unknown> {
@@ -46,7 +70,12 @@ export async function runDurableCall(host: CallHost, request: CallRequest): Prom
   const occurrence = host.occurrences.get(request.functionId) ?? 0;
   host.occurrences.set(request.functionId, occurrence + 1);
   const state = store.get(exec.stateId)!;
-  const plan = planCall(state.slots[index], request.functionId, request.argsDigest, request.reconciler !== undefined);
+  const plan = planCall(
+    state.slots[index],
+    request.functionId,
+    request.argsDigest,
+    request.reconciler !== undefined,
+  );
   const call: CallInfo = {
     index,
     occurrence,
@@ -57,34 +86,31 @@ export async function runDurableCall(host: CallHost, request: CallRequest): Prom
     hasReconciler: request.reconciler !== undefined,
     callSite: request.callSite,
   };
-  const phase = async (p: CallPhase) => hooks.boundary?.({ kind: 'call', phase: p, exec, call });
-  const persist = (m: StateMutation) => {
-    store.persist(m);
-    hooks.persisted?.(m);
-  };
-  const noteCall = (status: Slot['status']) =>
-    store.note({ op: 'call', attempt: exec.attempt, id: exec.stateId, index, functionId: call.functionId, path: plan.path, status, reason: plan.reason });
-
   if (plan.warning) hooks.warning?.(plan.warning, exec);
-  await phase('planned');
+  await phase(host, call, 'planned');
 
   if (plan.path === 'replay') {
     call.outcome = outcomeOf(state.slots[index]);
     host.cursor = index + 1;
-    noteCall(call.outcome.status);
-    await phase('replayed');
+    noteCall(host, call, call.outcome.status);
+    await phase(host, call, 'replayed');
     return settle(call.outcome);
   }
   if (plan.path === 'clear-and-execute') {
     // The reference defers this truncation to the next persist (its section 11.3); persisting it
     // at once means a crash right here cannot leave stale slots that look valid.
-    persist({ op: 'truncate', id: exec.stateId, from: index });
-    await phase('cleared');
+    persist(host, { op: 'truncate', id: exec.stateId, from: index });
+    await phase(host, call, 'cleared');
   }
   const runReconciler = plan.path === 'reconcile';
   if (request.reconciler && !runReconciler) {
-    persist({ op: 'slot', id: exec.stateId, index, slot: { functionId: call.functionId, argsDigest: call.argsDigest, status: 'PENDING' } });
-    await phase('pending-persisted');
+    persist(host, {
+      op: 'slot',
+      id: exec.stateId,
+      index,
+      slot: { functionId: call.functionId, argsDigest: call.argsDigest, status: 'PENDING' },
+    });
+    await phase(host, call, 'pending-persisted');
   }
 
   let live: { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -101,23 +127,38 @@ export async function runDurableCall(host: CallHost, request: CallRequest): Prom
   let slot: Slot;
   if (live.ok) {
     try {
-      slot = { functionId: call.functionId, argsDigest: call.argsDigest, status: 'SUCCEEDED', result: encode(live.value, `the result of ${call.functionId}`) };
+      slot = {
+        functionId: call.functionId,
+        argsDigest: call.argsDigest,
+        status: 'SUCCEEDED',
+        result: encode(live.value, `the result of ${call.functionId}`),
+      };
     } catch (error) {
       if (!(error instanceof PayloadEncodingError)) throw error;
       // The side effect happened but its result cannot be stored: the failure is persisted, so a
       // recovery replays this error instead of running the side effect again.
       live = { ok: false, error };
-      slot = { functionId: call.functionId, argsDigest: call.argsDigest, status: 'FAILED', error: encodeError(error) };
+      slot = {
+        functionId: call.functionId,
+        argsDigest: call.argsDigest,
+        status: 'FAILED',
+        error: encodeError(error),
+      };
     }
   } else {
-    slot = { functionId: call.functionId, argsDigest: call.argsDigest, status: 'FAILED', error: encodeError(live.error) };
+    slot = {
+      functionId: call.functionId,
+      argsDigest: call.argsDigest,
+      status: 'FAILED',
+      error: encodeError(live.error),
+    };
   }
   call.outcome = outcomeOf(slot);
-  await phase(live.ok ? 'returned' : 'threw');
-  persist({ op: 'slot', id: exec.stateId, index, slot });
+  await phase(host, call, live.ok ? 'returned' : 'threw');
+  persist(host, { op: 'slot', id: exec.stateId, index, slot });
   host.cursor = index + 1;
-  noteCall(slot.status);
-  await phase('outcome-persisted');
+  noteCall(host, call, slot.status);
+  await phase(host, call, 'outcome-persisted');
   if (!live.ok) throw live.error;
   return live.value;
 }

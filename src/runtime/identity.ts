@@ -1,12 +1,14 @@
 // Call identity (function id and args digest, spec section 6) and action-state identity.
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { Encoded } from './codec';
 
 /** The function id of a durable call: the `id` option, else the function's own name. */
 export function functionIdOf(fn: (...args: never[]) => unknown, id: string | undefined): string {
   if (id !== undefined) {
     if (typeof id !== 'string' || id.trim() === '') {
-      throw new TypeError(`durableExecute: the "id" option must be a non-empty string, got ${JSON.stringify(id)}`);
+      throw new TypeError(
+        `durableExecute: the "id" option must be a non-empty string, got ${JSON.stringify(id)}`,
+      );
     }
     return id;
   }
@@ -19,9 +21,16 @@ export function functionIdOf(fn: (...args: never[]) => unknown, id: string | und
   return fn.name;
 }
 
+// The one-shot crypto.hash (Node 20.12+) is twice as fast as createHash; older Node (an older
+// VS Code's Electron) has only createHash. Both give the same digest.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string) => string }).hash;
+const sha256Hex = oneShot
+  ? (text: string) => oneShot('sha256', text)
+  : (text: string) => crypto.createHash('sha256').update(text).digest('hex');
+
 /** First 16 hex characters of SHA-256 over the encoded args (DESIGN.md, "Choices already made"). */
 export function argsDigest(encodedArgs: Encoded): string {
-  return createHash('sha256').update(JSON.stringify(encodedArgs)).digest('hex').slice(0, 16);
+  return sha256Hex(JSON.stringify(encodedArgs)).slice(0, 16);
 }
 
 /**

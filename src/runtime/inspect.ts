@@ -38,7 +38,11 @@ export function slotViews(state: ActionState, from = 0, count = state.slots.leng
 /** States in a stable order: by key, then input, then event, then action. */
 export function sortedStates(store: StateStore): ActionState[] {
   return [...store.states()].sort(
-    (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || a.seq - b.seq || a.eventIndex - b.eventIndex || (a.action < b.action ? -1 : a.action > b.action ? 1 : 0),
+    (a, b) =>
+      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) ||
+      a.seq - b.seq ||
+      a.eventIndex - b.eventIndex ||
+      (a.action < b.action ? -1 : a.action > b.action ? 1 : 0),
   );
 }
 
@@ -59,7 +63,14 @@ export interface AttemptView {
   kind: string;
   at: string;
   outcome: 'done' | 'failed' | 'crashed' | 'unfinished';
-  calls: Array<{ id: string; index: number; functionId: string; path: CallPath; status: SlotStatus; reason: string }>;
+  calls: Array<{
+    id: string;
+    index: number;
+    functionId: string;
+    path: CallPath;
+    status: SlotStatus;
+    reason: string;
+  }>;
   actions: Array<{ id: string; outcome: string; error?: string }>;
   crash?: { point: string; id?: string; index?: number; functionId?: string };
 }
@@ -69,12 +80,28 @@ export function attemptViews(records: readonly TimelineRecord[]): AttemptView[] 
   const byNumber = new Map<number, AttemptView>();
   for (const r of records) {
     if (r.op === 'attempt') {
-      byNumber.set(r.attempt, { attempt: r.attempt, kind: r.kind, at: r.at, outcome: 'unfinished', calls: [], actions: [] });
+      byNumber.set(r.attempt, {
+        attempt: r.attempt,
+        kind: r.kind,
+        at: r.at,
+        outcome: 'unfinished',
+        calls: [],
+        actions: [],
+      });
       continue;
     }
+    if (r.op === 'inputs') continue;
     const view = byNumber.get(r.attempt);
     if (!view) continue;
-    if (r.op === 'call') view.calls.push({ id: r.id, index: r.index, functionId: r.functionId, path: r.path, status: r.status, reason: r.reason });
+    if (r.op === 'call')
+      view.calls.push({
+        id: r.id,
+        index: r.index,
+        functionId: r.functionId,
+        path: r.path,
+        status: r.status,
+        reason: r.reason,
+      });
     else if (r.op === 'action') view.actions.push({ id: r.id, outcome: r.outcome, error: r.error });
     else if (r.op === 'crash') {
       view.crash = { point: r.point, id: r.id, index: r.index, functionId: r.functionId };

@@ -3,7 +3,7 @@
 // last line is tolerated and reported, anything else unreadable is an error naming file and line.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { applyMutation, type ActionState, type StateMutation } from './actionState';
+import { applyMutation, checkMutation, type ActionState, type StateMutation } from './actionState';
 import { DurableStateError, StateFileError } from './errors';
 import type { StateStore, TimelineRecord } from './stateStore';
 
@@ -27,7 +27,7 @@ interface TornMarker {
 type JournalRecord = StateMutation | TimelineRecord | TornMarker;
 
 const MUTATIONS = new Set(['init', 'slot', 'truncate', 'complete']);
-const TIMELINE = new Set(['attempt', 'call', 'action', 'crash', 'end']);
+const TIMELINE = new Set(['inputs', 'attempt', 'call', 'action', 'crash', 'end']);
 
 export interface JournalOpenOptions {
   /** The agent's name; a journal of another agent is refused. Omit to read any journal. */
@@ -45,10 +45,13 @@ function describeFsError(error: unknown, file: string, doing: string): StateFile
     EPERM: 'operation not permitted: make the state folder writable or choose another stateDir',
     EROFS: 'the file system is read-only: choose a stateDir on a writable disk',
     ENOSPC: 'the disk is full: free some space; the journal is intact up to its last complete line',
-    EDQUOT: 'the disk quota is exceeded: free some space; the journal is intact up to its last complete line',
-    EISDIR: 'a directory stands where the journal file should be: move it away or choose another stateDir',
+    EDQUOT:
+      'the disk quota is exceeded: free some space; the journal is intact up to its last complete line',
+    EISDIR:
+      'a directory stands where the journal file should be: move it away or choose another stateDir',
     ENOTDIR: 'a file stands where a folder of the state path should be: choose another stateDir',
-    ELOOP: 'the journal is a symbolic link, which is never followed: replace it with a regular file',
+    ELOOP:
+      'the journal is a symbolic link, which is never followed: replace it with a regular file',
   };
   const why = (code && hint[code]) ?? (error as Error).message;
   return new StateFileError(`cannot ${doing} ${file}: ${why}`, file);
@@ -62,6 +65,9 @@ export class JournalStore implements StateStore {
   private readonly records: TimelineRecord[] = [];
   private fd: number | undefined;
   private tornLine: number | undefined;
+  /** Replay notes not written yet (see bufferReplayNote). */
+  private replayNotes = '';
+  private flushScheduled = false;
 
   private constructor(
     readonly file: string,
@@ -78,10 +84,15 @@ export class JournalStore implements StateStore {
       if (stat.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
       exists = true;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw describeFsError(error, file, 'open');
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw describeFsError(error, file, 'open');
     }
     if (options.readOnly) {
-      if (!exists) throw new StateFileError(`no journal at ${file}: nothing has run with this stateDir yet`, file);
+      if (!exists)
+        throw new StateFileError(
+          `no journal at ${file}: nothing has run with this stateDir yet`,
+          file,
+        );
       store.load(false);
       return store;
     }
@@ -89,7 +100,10 @@ export class JournalStore implements StateStore {
     else if (exists) store.load(true);
     if (!fs.existsSync(file)) store.create(options.agent ?? 'unknown');
     try {
-      store.fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | (fs.constants.O_NOFOLLOW ?? 0));
+      store.fd = fs.openSync(
+        file,
+        fs.constants.O_WRONLY | fs.constants.O_APPEND | (fs.constants.O_NOFOLLOW ?? 0),
+      );
     } catch (error) {
       throw describeFsError(error, file, 'open for writing');
     }
@@ -101,23 +115,39 @@ export class JournalStore implements StateStore {
     try {
       this.load(true);
       fs.unlinkSync(this.file);
+      this.warnings.length = 0;
     } catch (error) {
       if (!(error instanceof StateFileError)) throw describeFsError(error, this.file, 'remove');
-      const aside = this.file.replace(/\.jsonl$/, `.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
+      const aside = this.file.replace(
+        /\.jsonl$/,
+        `.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`,
+      );
       fs.renameSync(this.file, aside);
-      this.warnings.push(`${error.message}\nStarting fresh as asked; the unreadable journal was kept as ${aside}`);
+      this.warnings.length = 0;
+      this.warnings.push(
+        `${error.message}\nStarting fresh as asked; the unreadable journal was kept as ${aside}`,
+      );
     }
+    // What load() learnt is about the old file: its torn line must not be marked in the new one.
+    this.tornLine = undefined;
     this.map.clear();
     this.records.length = 0;
   }
 
   private create(agent: string): void {
-    const header: JournalHeader = { format: JOURNAL_FORMAT, version: JOURNAL_VERSION, agent, created: new Date().toISOString() };
+    const header: JournalHeader = {
+      format: JOURNAL_FORMAT,
+      version: JOURNAL_VERSION,
+      agent,
+      created: new Date().toISOString(),
+    };
     const dir = path.dirname(this.file);
     const temp = path.join(dir, `.${JOURNAL_FILE}.${process.pid}.tmp`);
     try {
       fs.mkdirSync(dir, { recursive: true });
-      // Written aside and renamed, so a crash never leaves a journal without its header.
+      // Written aside and renamed, so a crash never leaves a journal without its header. A temp
+      // file left by a crash here (pids are reused) is stale, so it goes first.
+      fs.rmSync(temp, { force: true });
       const fd = fs.openSync(temp, 'wx');
       fs.writeSync(fd, JSON.stringify(header) + '\n');
       fs.fsyncSync(fd);
@@ -142,7 +172,11 @@ export class JournalStore implements StateStore {
         line,
       );
     };
-    if (text.length === 0) fail(1, 'the journal is empty (0 bytes), so it has no header; it was not written by durable-run');
+    if (text.length === 0)
+      fail(
+        1,
+        'the journal is empty (0 bytes), so it has no header; it was not written by durable-run',
+      );
     const lines = text.split('\n');
     const torn = lines.pop() ?? '';
     if (torn !== '') {
@@ -152,17 +186,25 @@ export class JournalStore implements StateStore {
       );
     }
     const header = this.parse(lines[0] ?? '', 1, fail) as Partial<JournalHeader>;
-    if (header.format !== JOURNAL_FORMAT) fail(1, 'this is not a durable-run journal (its first line is not a journal header)');
+    if (header.format !== JOURNAL_FORMAT)
+      fail(1, 'this is not a durable-run journal (its first line is not a journal header)');
     if (header.version !== JOURNAL_VERSION) {
-      fail(1, `the journal has format version ${String(header.version)}, and this version of durable-run reads version ${JOURNAL_VERSION}; use the durable-run version that wrote it`);
+      fail(
+        1,
+        `the journal has format version ${String(header.version)}, and this version of durable-run reads version ${JOURNAL_VERSION}; use the durable-run version that wrote it`,
+      );
     }
     if (checkAgent && this.agent !== undefined && header.agent !== this.agent) {
-      fail(1, `the journal belongs to agent "${header.agent}", not "${this.agent}"; use another stateDir for this agent`);
+      fail(
+        1,
+        `the journal belongs to agent "${header.agent}", not "${this.agent}"; use another stateDir for this agent`,
+      );
     }
     const knownTorn = new Set<number>();
     for (let i = lines.length - 1; i >= 1; i--) {
       const text = lines[i];
-      if (text.startsWith('{"op":"torn"')) knownTorn.add((this.parse(text, i + 1, fail) as TornMarker).line);
+      if (text.startsWith('{"op":"torn"'))
+        knownTorn.add((this.parse(text, i + 1, fail) as TornMarker).line);
     }
     for (let i = 1; i < lines.length; i++) {
       const lineNo = i + 1;
@@ -187,17 +229,25 @@ export class JournalStore implements StateStore {
       value = JSON.parse(text);
     } catch {
       const preview = text.length > 60 ? `${text.slice(0, 60)}…` : text;
-      fail(line, `the line is not valid JSON (${JSON.stringify(preview)}), and it is not the last line, so it is not a torn write`);
+      fail(
+        line,
+        `the line is not valid JSON (${JSON.stringify(preview)}), and it is not the last line, so it is not a torn write`,
+      );
     }
-    if (typeof value !== 'object' || value === null || (line > 1 && typeof (value as { op?: unknown }).op !== 'string')) {
+    if (
+      typeof value !== 'object' ||
+      value === null ||
+      (line > 1 && typeof (value as { op?: unknown }).op !== 'string')
+    ) {
       fail(line, 'the line is not a journal record (an object with an "op")');
     }
     return value;
   }
 
-  private append(record: JournalRecord, sync: boolean): void {
-    if (this.fd === undefined) throw new StateFileError(`the journal ${this.file} is open read-only`, this.file);
-    let text = JSON.stringify(record) + '\n';
+  private append(record: JournalRecord | undefined, sync: boolean): void {
+    if (this.fd === undefined)
+      throw new StateFileError(`the journal ${this.file} is open read-only`, this.file);
+    let text = this.replayNotes + (record === undefined ? '' : JSON.stringify(record) + '\n');
     if (this.tornLine !== undefined) {
       text = `\n${JSON.stringify({ op: 'torn', line: this.tornLine } satisfies TornMarker)}\n${text}`;
     }
@@ -207,7 +257,33 @@ export class JournalStore implements StateStore {
     } catch (error) {
       throw describeFsError(error, this.file, 'write to');
     }
+    this.replayNotes = '';
     this.tornLine = undefined;
+  }
+
+  /**
+   * Replay notes are the bulk of a recovery's timeline (one per replayed call, with no persist of
+   * its own), so they are written in batches: with the next persist or other note (so the file
+   * keeps their order, and the worker's crash note brings them along), when 64 KiB have piled up,
+   * at close, and when the event loop turns (a debugger pause). A replay changes no state, so a
+   * kill from outside in the middle of a run of replays can only lose some of these notes; the
+   * notes of calls that ran, and every persist, are written at once.
+   */
+  private bufferReplayNote(r: TimelineRecord): void {
+    this.replayNotes += JSON.stringify(r) + '\n';
+    if (this.replayNotes.length >= 1 << 16) this.append(undefined, false);
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        if (this.fd === undefined || this.replayNotes === '') return;
+        try {
+          this.append(undefined, false);
+        } catch {
+          // Kept for the next write, which reports the failure to its caller.
+        }
+      });
+    }
   }
 
   get(id: string): ActionState | undefined {
@@ -217,19 +293,27 @@ export class JournalStore implements StateStore {
     return this.map.values();
   }
   persist(m: StateMutation): void {
+    checkMutation(this.map, m);
     this.append(m, true);
     applyMutation(this.map, m);
     this.persistCount++;
   }
   note(r: TimelineRecord): void {
-    this.append(r, false);
+    if (r.op === 'call' && r.path === 'replay' && this.fd !== undefined) this.bufferReplayNote(r);
+    else this.append(r, false);
     this.records.push(r);
   }
   timeline(): readonly TimelineRecord[] {
     return this.records;
   }
   close(): void {
-    if (this.fd !== undefined) fs.closeSync(this.fd);
-    this.fd = undefined;
+    const fd = this.fd;
+    if (fd === undefined) return;
+    try {
+      if (this.replayNotes !== '') this.append(undefined, false);
+    } finally {
+      fs.closeSync(fd);
+      this.fd = undefined;
+    }
   }
 }

@@ -1,16 +1,45 @@
 // The store interface both stores implement, the timeline records they keep beside the state,
 // and the in-memory store (for tests, benchmarks and `--store memory`).
-import { applyMutation, type ActionState, type SlotStatus, type StateMutation } from './actionState';
+import {
+  applyMutation,
+  type ActionState,
+  type SlotStatus,
+  type StateMutation,
+} from './actionState';
 import type { CallPath } from './callPlan';
+import type { AgentInput } from './agentRunner';
 
 export type AttemptKind = 'run' | 'recover' | 'rewind';
 
 /** What happened in each attempt: the debugger's timeline is rebuilt from these. */
 export type TimelineRecord =
+  | { op: 'inputs'; inputs: AgentInput[] }
   | { op: 'attempt'; attempt: number; kind: AttemptKind; at: string }
-  | { op: 'call'; attempt: number; id: string; index: number; functionId: string; path: CallPath; status: SlotStatus; reason: string }
-  | { op: 'action'; attempt: number; id: string; outcome: 'completed' | 'reused' | 'failed'; error?: string }
-  | { op: 'crash'; attempt: number; point: string; id?: string; index?: number; functionId?: string }
+  | {
+      op: 'call';
+      attempt: number;
+      id: string;
+      index: number;
+      functionId: string;
+      path: CallPath;
+      status: SlotStatus;
+      reason: string;
+    }
+  | {
+      op: 'action';
+      attempt: number;
+      id: string;
+      outcome: 'completed' | 'reused' | 'failed';
+      error?: string;
+    }
+  | {
+      op: 'crash';
+      attempt: number;
+      point: string;
+      id?: string;
+      index?: number;
+      functionId?: string;
+    }
   | { op: 'end'; attempt: number; outcome: 'done' | 'failed' };
 
 export interface StateStore {
@@ -24,6 +53,16 @@ export interface StateStore {
   note(r: TimelineRecord): void;
   timeline(): readonly TimelineRecord[];
   close(): void;
+}
+
+/** The inputs the last attempt ran, so a recovery can run them again without being told. */
+export function recordedInputs(store: StateStore): AgentInput[] | undefined {
+  const records = store.timeline();
+  for (let i = records.length - 1; i >= 0; i--) {
+    const r = records[i];
+    if (r.op === 'inputs') return r.inputs;
+  }
+  return undefined;
 }
 
 export function nextAttemptNumber(store: StateStore): number {

@@ -1,0 +1,15 @@
+// Runs every benchmark suite in turn; to add one, write bench/<name>.ts exporting run(), list it.
+import * as durableCall from './durableCall';
+import * as journal from './journal';
+import * as recovery from './recovery';
+
+const suites: Array<{ run(): Promise<void> }> = [durableCall, journal, recovery];
+
+async function main(): Promise<void> {
+  for (const suite of suites) await suite.run();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
