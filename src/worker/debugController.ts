@@ -8,6 +8,7 @@ import type {
   BoundarySnapshot,
   CrashPlan,
   DebugSettings,
+  ExceptionFilter,
   FromWorker,
   ResumeMode,
   StopReason,
@@ -19,6 +20,7 @@ interface Stop {
   description: string;
   text?: string;
   ruleIds?: number[];
+  filter?: ExceptionFilter;
 }
 
 interface Step {
@@ -140,6 +142,7 @@ export class DebugController {
       return {
         reason: 'exception',
         description: 'A crash is about to happen',
+        filter: 'crash',
         text: `Injected crash at ${this.crashPlan!.point}: continue to kill the process`,
       };
     }
@@ -148,6 +151,7 @@ export class DebugController {
         return {
           reason: 'exception',
           description: 'Non-deterministic call: slots cleared',
+          filter: 'nonDeterminism',
           text: b.call.plan.reason,
         };
       }
@@ -155,6 +159,7 @@ export class DebugController {
         return {
           reason: 'exception',
           description: 'A reconciler is about to run',
+          filter: 'reconcile',
           text: b.call.plan.reason,
         };
       }
@@ -166,6 +171,7 @@ export class DebugController {
         return {
           reason: 'exception',
           description: `Durable call ${b.call.functionId} failed`,
+          filter: 'durableFailure',
           text: e ? `${e.name}: ${e.message}` : undefined,
         };
       }
@@ -175,6 +181,7 @@ export class DebugController {
       return {
         reason: 'exception',
         description: `Action ${b.exec.action} threw`,
+        filter: 'agentError',
         text: `${e.name}: ${e.message}`,
       };
     }

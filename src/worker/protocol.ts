@@ -2,7 +2,7 @@
 // travel over the child process's IPC channel (no network port), one object a message.
 import type { AgentInput } from '../runtime/agentRunner';
 import type { ActionState, Slot, SlotStatus } from '../runtime/actionState';
-import type { CallInfo, CallPhase, ExecutionInfo } from '../runtime/boundaries';
+import type { CallInfo, CallPhase, ExecutionInfo, SourceLocation } from '../runtime/boundaries';
 import type { CallPath } from '../runtime/callPlan';
 import type { Encoded, EncodedError } from '../runtime/codec';
 import type { AttemptKind, TimelineRecord } from '../runtime/stateStore';
@@ -161,6 +161,10 @@ export type FromWorker =
       path: CallPath;
       status: SlotStatus;
       reason: string;
+      /** Among calls of this function id in the action (the timeline's call-site key). */
+      occurrence?: number;
+      /** The user's line of the call; known when a debugger drives the worker. */
+      callSite?: SourceLocation;
     }
   | { type: 'slotChanged'; stateId: string; index: number; slot: Slot | null }
   | { type: 'output'; key: string; seq: number; output: unknown; replayed: boolean }
@@ -172,6 +176,8 @@ export type FromWorker =
       text?: string;
       boundary: BoundarySnapshot;
       ruleIds?: number[];
+      /** The exception filter that stopped it (reason 'exception'). */
+      filter?: ExceptionFilter;
     }
   | { type: 'continued' }
   | {

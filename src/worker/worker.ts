@@ -7,15 +7,16 @@ import type { Boundary, RuntimeHooks } from '../runtime/boundaries';
 import { encodeError, encode } from '../runtime/codec';
 import { StateFileError } from '../runtime/errors';
 import { JournalStore } from '../runtime/journalStore';
-import { MemoryStore, recordedInputs, type StateStore } from '../runtime/stateStore';
+import { MemoryStore, recordedInputs } from '../runtime/stateStore';
 import { AgentLoadError, compileAgent, loadAgent } from './agentLoader';
 import { makeCallSiteCapture } from './callSite';
+import { HaltableStore } from './haltableStore';
 import { DebugController } from './debugController';
 import type { CrashPlan, FromWorker, Query, QueryResult, StartRequest, ToWorker } from './protocol';
 
 process.setSourceMapsEnabled(true);
 
-let store: StateStore | undefined;
+let store: HaltableStore | undefined;
 let controller: DebugController | undefined;
 let attempt = 0;
 /** Set once a crash is under way: every other key stops where it is, as in a real kill. */
@@ -47,7 +48,7 @@ function crash(b: Boundary | undefined, plan: CrashPlan | 'now'): Promise<never>
   };
   // Written (not synced) before the kill: it survives a process kill, and tells the timeline
   // where the crash struck. Nothing else is flushed, exactly as in a real crash.
-  store?.note({
+  store?.halt({
     op: 'crash',
     attempt,
     point,
@@ -82,7 +83,7 @@ function reportBoundary(b: Boundary): void {
       error: b.error === undefined ? undefined : encodeError(b.error),
     });
   } else if (b.phase === 'outcome-persisted' || b.phase === 'replayed') {
-    const { index, functionId, plan, outcome } = b.call;
+    const { index, functionId, plan, outcome, occurrence, callSite } = b.call;
     send({
       type: 'call',
       ...base,
@@ -91,6 +92,8 @@ function reportBoundary(b: Boundary): void {
       path: plan.path,
       status: outcome!.status,
       reason: plan.reason,
+      occurrence,
+      callSite,
     });
   }
 }
@@ -98,10 +101,11 @@ function reportBoundary(b: Boundary): void {
 function openStore(
   request: StartRequest,
   agentName: string,
-): { store: StateStore; warnings: string[] } {
-  if (request.stateDir === undefined) return { store: new MemoryStore(), warnings: [] };
+): { store: HaltableStore; warnings: string[] } {
+  if (request.stateDir === undefined)
+    return { store: new HaltableStore(new MemoryStore()), warnings: [] };
   const journal = JournalStore.open(request.stateDir, { agent: agentName, fresh: request.fresh });
-  return { store: journal, warnings: journal.warnings };
+  return { store: new HaltableStore(journal), warnings: journal.warnings };
 }
 
 async function start(request: StartRequest): Promise<void> {
