@@ -1,9 +1,11 @@
 // Runs every benchmark suite in turn; to add one, write bench/<name>.ts exporting run(), list it.
+import * as activation from './activation';
+import * as dap from './dap';
 import * as durableCall from './durableCall';
 import * as journal from './journal';
 import * as recovery from './recovery';
 
-const suites: Array<{ run(): Promise<void> }> = [durableCall, journal, recovery];
+const suites: Array<{ run(): Promise<void> }> = [durableCall, journal, recovery, dap, activation];
 
 async function main(): Promise<void> {
   for (const suite of suites) await suite.run();

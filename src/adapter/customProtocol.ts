@@ -24,6 +24,16 @@ export type SlotRow = StateView['slots'][number] & {
   callSite?: { file: string; line: number; column: number };
 };
 
+/**
+ * `slots` arguments, all optional: without them every state with every slot. `stateId` keeps one
+ * state; `start`/`count` keep a page of its slots (an action can hold 100k).
+ */
+export interface SlotsArguments {
+  stateId?: string;
+  start?: number;
+  count?: number;
+}
+
 export interface SlotsResponseBody {
   attempt: number;
   states: Array<Omit<StateView, 'slots'> & { slots: SlotRow[] }>;
@@ -31,7 +41,11 @@ export interface SlotsResponseBody {
 
 export interface TimelineResponseBody {
   attempts: AttemptView[];
-  /** Call sites by function id and occurrence, so a timeline cell can reveal its source line. */
+  /**
+   * Call sites by `${functionId}#${occurrence}` (occurrence: among calls of that function id in
+   * the action, from 0), so a timeline cell can reveal its source line. Seen by the worker when
+   * known, else found in the agent source.
+   */
   callSites: Record<string, { file: string; line: number; column: number }>;
 }
 
@@ -43,4 +57,6 @@ export const CUSTOM_EVENTS = {
   attempt: 'durableRun.attempt',
   /** Body: { attempt, point, action?, index?, functionId? } — the worker was killed by a crash. */
   crash: 'durableRun.crash',
+  /** Body: { pid: number; kind: 'run' | 'recover' | 'rewind' } — a worker process started. */
+  worker: 'durableRun.worker',
 } as const;

@@ -23,6 +23,9 @@ interface Stop {
   filter?: ExceptionFilter;
 }
 
+/** How long a debugged agent may run between two chances for the debugger's messages. */
+const YIELD_EVERY_MS = 20;
+
 interface Step {
   mode: Exclude<ResumeMode, 'continue'>;
   key: string;
@@ -59,6 +62,7 @@ export class DebugController {
   private gate: Promise<void> | undefined;
   private release: ((mode: ResumeMode) => void) | undefined;
   private stoppedAt: Boundary | undefined;
+  private lastYield = Date.now();
 
   constructor(
     settings: DebugSettings | undefined,
@@ -99,6 +103,12 @@ export class DebugController {
   }
 
   async onBoundary(b: Boundary): Promise<void> {
+    // An agent whose awaits all settle at once never lets the event loop turn, so a pause (or
+    // any message) from the debugger would never be read: let messages in now and then.
+    if (this.settings && Date.now() - this.lastYield >= YIELD_EVERY_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      this.lastYield = Date.now();
+    }
     while (this.gate) await this.gate;
     const ordinal = (this.ordinals.get(b.exec.stateId) ?? 0) + 1;
     this.ordinals.set(b.exec.stateId, ordinal);

@@ -11,7 +11,20 @@ export class CrashInProgress extends Error {
 export class HaltableStore implements StateStore {
   private halted = false;
 
-  constructor(readonly inner: StateStore) {}
+  /** `onFailure` hears every error of the inner store's writes (e.g. a full disk) first. */
+  constructor(
+    readonly inner: StateStore,
+    private readonly onFailure?: (error: unknown) => void,
+  ) {}
+
+  private guarded(write: () => void): void {
+    try {
+      write();
+    } catch (error) {
+      this.onFailure?.(error);
+      throw error;
+    }
+  }
 
   /** Stops every later persist and note; `last` is written first (the crash record). */
   halt(last?: TimelineRecord): void {
@@ -30,10 +43,10 @@ export class HaltableStore implements StateStore {
   }
   persist(m: StateMutation): void {
     if (this.halted) throw new CrashInProgress('the process is being killed by an injected crash');
-    this.inner.persist(m);
+    this.guarded(() => this.inner.persist(m));
   }
   note(r: TimelineRecord): void {
-    if (!this.halted) this.inner.note(r);
+    if (!this.halted) this.guarded(() => this.inner.note(r));
   }
   timeline() {
     return this.inner.timeline();

@@ -8,6 +8,22 @@ export class InputsFileError extends Error {
 }
 
 const MAX_LINE = 64 * 1024 * 1024;
+/** Payloads persist up to 1000 levels deep (codec.ts), and the input event wraps the input in two. */
+export const MAX_INPUT_DEPTH = 900;
+
+/** How deep `value` nests, counted without recursion, stopping once past `limit`. */
+function depthOf(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
 
 export function parseInputs(text: string, file: string): AgentInput[] {
   const inputs: AgentInput[] = [];
@@ -36,6 +52,11 @@ export function parseInputs(text: string, file: string): AgentInput[] {
     if (typeof key !== 'string' || key === '')
       throw new InputsFileError(`${where}: "key" must be a non-empty string`);
     if (!('input' in value)) throw new InputsFileError(`${where}: the object has no "input"`);
+    if (depthOf(input, MAX_INPUT_DEPTH) > MAX_INPUT_DEPTH) {
+      throw new InputsFileError(
+        `${where}: "input" is nested more than ${MAX_INPUT_DEPTH} levels deep, which cannot be persisted; flatten it`,
+      );
+    }
     inputs.push({ key, input });
   });
   return inputs;

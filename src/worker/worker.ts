@@ -2,6 +2,7 @@
 // parent (the CLI or the debug adapter) over IPC, stops where the debugger says, and kills
 // itself for real at an injected crash. Started by workerClient.ts, never by hand.
 import './esbuildEnv';
+import { Worker } from 'node:worker_threads';
 import { validateInputs, AgentRunner } from '../runtime/agentRunner';
 import type { Boundary, RuntimeHooks } from '../runtime/boundaries';
 import { encodeError, encode } from '../runtime/codec';
@@ -31,8 +32,23 @@ function send(message: FromWorker, then?: () => void): void {
   process.send!(message, undefined, {}, () => then?.());
 }
 
+let failed = false;
+
 function fail(failure: Extract<FromWorker, { type: 'startFailed' }>['failure']): void {
+  if (failed) return;
+  failed = true;
   send({ type: 'startFailed', failure }, () => process.exit(2));
+}
+
+/**
+ * The journal cannot be written (a full disk, a read-only file system): the attempt stops right
+ * there, as a crash would, with the reason. Going on would run calls whose slots are not saved.
+ */
+function storeFailed(error: unknown): void {
+  if (!(error instanceof StateFileError) || crashing) return;
+  crashing = true;
+  store?.halt();
+  fail({ kind: 'state', message: error.message, file: error.file, line: error.line });
 }
 
 function crash(b: Boundary | undefined, plan: CrashPlan | 'now'): Promise<never> {
@@ -48,14 +64,18 @@ function crash(b: Boundary | undefined, plan: CrashPlan | 'now'): Promise<never>
   };
   // Written (not synced) before the kill: it survives a process kill, and tells the timeline
   // where the crash struck. Nothing else is flushed, exactly as in a real crash.
-  store?.halt({
-    op: 'crash',
-    attempt,
-    point,
-    id: where.stateId,
-    index: where.index,
-    functionId: where.functionId,
-  });
+  try {
+    store?.halt({
+      op: 'crash',
+      attempt,
+      point,
+      id: where.stateId,
+      index: where.index,
+      functionId: where.functionId,
+    });
+  } catch {
+    // The crash record could not be written (e.g. a full disk): the kill goes ahead anyway.
+  }
   const kill = () => process.kill(process.pid, 'SIGKILL');
   send({ type: 'crash', attempt, point, ...where }, kill);
   setTimeout(kill, 200);
@@ -105,7 +125,7 @@ function openStore(
   if (request.stateDir === undefined)
     return { store: new HaltableStore(new MemoryStore()), warnings: [] };
   const journal = JournalStore.open(request.stateDir, { agent: agentName, fresh: request.fresh });
-  return { store: new HaltableStore(journal), warnings: journal.warnings };
+  return { store: new HaltableStore(journal, storeFailed), warnings: journal.warnings };
 }
 
 async function start(request: StartRequest): Promise<void> {
@@ -174,6 +194,9 @@ async function start(request: StartRequest): Promise<void> {
   });
   send({ type: 'attempt', attempt, kind: request.kind });
   const result = await runner.run(inputs);
+  // 'unhandledRejection' fires once the microtasks drain, and the worker exits right after
+  // 'done': one turn of the event loop lets such a warning out first.
+  await new Promise((resolve) => setImmediate(resolve));
   const failures = result.failures.map((f) => ({
     key: f.key,
     seq: f.seq,
@@ -223,7 +246,9 @@ process.on('message', (message: ToWorker) => {
   switch (message.type) {
     case 'start':
       start(message).catch((error) =>
-        fail({ kind: 'internal', message: (error as Error).stack ?? String(error) }),
+        error instanceof StateFileError
+          ? fail({ kind: 'state', message: error.message, file: error.file, line: error.line })
+          : fail({ kind: 'internal', message: (error as Error).stack ?? String(error) }),
       );
       return;
     case 'resume':
@@ -247,8 +272,41 @@ process.on('message', (message: ToWorker) => {
   }
 });
 
+/** True when this process leads its own process group (the CLI starts the worker so). */
+function leadsGroup(): boolean {
+  try {
+    process.kill(-process.pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whatever the agent started and left running goes with the worker, when it has a group. */
+function endGroup(): void {
+  if (leadsGroup()) process.kill(-process.pid, 'SIGKILL');
+}
+
 // The parent went away: a worker is never left behind on its own.
-process.on('disconnect', () => process.exit(0));
+process.on('disconnect', () => {
+  endGroup();
+  process.exit(0);
+});
+// 'disconnect' needs a free event loop, and an agent can keep it busy forever (a loop with no
+// await): a thread watches the parent's pid and kills this process (and its group) when the
+// parent is gone, even by SIGKILL.
+if (process.send) {
+  const watcher = new Worker(
+    `const { workerData: w } = require('node:worker_threads');
+    setInterval(() => {
+      if (process.ppid === w.parent) return;
+      try { if (w.group) process.kill(-w.self, 'SIGKILL'); } catch {}
+      process.kill(w.self, 'SIGKILL');
+    }, 250);`,
+    { eval: true, workerData: { parent: process.ppid, self: process.pid, group: leadsGroup() } },
+  );
+  watcher.unref();
+}
 process.on('unhandledRejection', (reason) => {
   const e = encodeError(reason);
   send({

@@ -11,6 +11,12 @@ export interface WorkerSpawnOptions {
   workerScript?: string;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Starts the worker in a process group of its own (not on Windows), so that `killGroup` ends
+   * it with everything the agent started. Signals from the terminal then reach only the parent,
+   * which must pass them on.
+   */
+  processGroup?: boolean;
 }
 
 export interface WorkerExit {
@@ -18,6 +24,8 @@ export interface WorkerExit {
   signal: NodeJS.Signals | null;
   /** The worker announced an injected crash before it died. */
   crashed: boolean;
+  /** Why the worker process could not be started at all. */
+  error?: string;
 }
 
 interface WorkerEvents {
@@ -54,13 +62,19 @@ export class WorkerClient extends EventEmitter<WorkerEvents> {
       this.emit('message', message);
     });
     this.exited = new Promise((resolve) => {
-      child.on('exit', (code, signal) => {
+      const ended = (exit: WorkerExit) => {
+        if (!this.alive) return;
         this.alive = false;
         for (const waiter of this.pending.values()) waiter.reject(new Error('the worker exited'));
         this.pending.clear();
-        const exit = { code, signal, crashed: this.crashed };
         this.emit('exit', exit);
         resolve(exit);
+      };
+      child.on('exit', (code, signal) => ended({ code, signal, crashed: this.crashed }));
+      // A runtime that cannot be started emits 'error' and never 'exit'.
+      child.on('error', (error) => {
+        if (child.pid === undefined)
+          ended({ code: null, signal: null, crashed: false, error: error.message });
       });
     });
   }
@@ -73,8 +87,20 @@ export class WorkerClient extends EventEmitter<WorkerEvents> {
       cwd: options.cwd,
       env: { ...process.env, ...options.env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      detached: options.processGroup === true && process.platform !== 'win32',
     });
     return new WorkerClient(child);
+  }
+
+  /** SIGKILLs the worker's process group: the processes the agent started and left running. */
+  killGroup(): void {
+    const pid = this.child.pid;
+    if (pid === undefined || process.platform === 'win32') return;
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // No such group: the worker was not started with one, or it is gone with all it started.
+    }
   }
 
   get pid(): number | undefined {

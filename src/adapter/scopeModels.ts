@@ -1,0 +1,90 @@
+// The contents of each variables scope as plain decoded values: the Call being made, a Slot,
+// the Action State, the Attempt. Rendering them as DAP variables, and looking paths up in them
+// for `evaluate`, both start from these, so what Watch shows is what the Variables view shows.
+import type { Slot } from '../runtime/actionState';
+import { decode, decodeError, type EncodedError } from '../runtime/codec';
+import type { TimelineRecord } from '../runtime/stateStore';
+import type { BoundarySnapshot } from '../worker/protocol';
+import type { CallRecord } from './attemptState';
+import type { StateHead } from './stateSource';
+
+/** The Error a persisted failure stands for, with its original stack. */
+export function errorValue(e: EncodedError): unknown {
+  return decodeError(e);
+}
+
+export function callModel(b: BoundarySnapshot): Record<string, unknown> | undefined {
+  const c = b.call;
+  if (b.kind !== 'call' || !c) return undefined;
+  const model: Record<string, unknown> = {
+    functionId: c.functionId,
+    index: c.index,
+    args: decode(c.args),
+    argsDigest: c.argsDigest,
+    plan: c.plan.path,
+    reason: c.plan.reason,
+    phase: b.phase,
+    hasReconciler: c.hasReconciler,
+  };
+  if (c.plan.warning) model.warning = c.plan.warning;
+  if (c.outcome) {
+    model.outcome = c.outcome.status;
+    if (c.outcome.status === 'SUCCEEDED')
+      model.result = c.outcome.result === undefined ? undefined : decode(c.outcome.result);
+    else if (c.outcome.error) model.error = errorValue(c.outcome.error);
+  }
+  if (c.callSite) model.callSite = `${c.callSite.file}:${c.callSite.line}:${c.callSite.column}`;
+  return model;
+}
+
+export function slotModel(slot: Slot, record: CallRecord | undefined): Record<string, unknown> {
+  const model: Record<string, unknown> = {
+    functionId: slot.functionId,
+    status: slot.status,
+    argsDigest: slot.argsDigest,
+  };
+  if (slot.status === 'SUCCEEDED')
+    model.result = slot.result === undefined ? undefined : decode(slot.result);
+  if (slot.error) model.error = errorValue(slot.error);
+  if (record) {
+    model.path = record.path;
+    model.reason = record.reason;
+  }
+  return model;
+}
+
+export function stateModel(head: StateHead): Record<string, unknown> {
+  return {
+    stateId: head.id,
+    key: head.key,
+    seq: head.seq,
+    eventIndex: head.eventIndex,
+    action: head.action,
+    completed: head.completed,
+    slotCount: head.slotCount,
+    outputEvents: head.outputEvents.map((e) => decode(e)),
+    memoryUpdates: head.memoryUpdates.map((u) => ({ path: u.path, value: decode(u.value) })),
+  };
+}
+
+export function attemptModel(
+  attempt: number,
+  kind: string,
+  timeline: readonly TimelineRecord[],
+): Record<string, unknown> {
+  const crashes = timeline.filter(
+    (r): r is Extract<TimelineRecord, { op: 'crash' }> => r.op === 'crash',
+  );
+  return {
+    attempt,
+    kind,
+    crashesSoFar: crashes.length,
+    crashes: crashes.map((c) => ({
+      attempt: c.attempt,
+      point: c.point,
+      ...(c.id !== undefined ? { stateId: c.id } : {}),
+      ...(c.index !== undefined ? { index: c.index } : {}),
+      ...(c.functionId !== undefined ? { functionId: c.functionId } : {}),
+    })),
+  };
+}

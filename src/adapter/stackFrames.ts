@@ -1,0 +1,96 @@
+// The stack a key's thread shows: on top, where the user's code stands (the durable call's line
+// and phase, or the action's own line at its start and end); below, the action; at the bottom,
+// the event that triggered it. Action lines come from the agent outline, since the worker does
+// not know where actions are defined.
+import type { CallPhase } from '../runtime/boundaries';
+import type { BoundarySnapshot } from '../worker/protocol';
+import type { OutlineAction } from './agentOutline';
+import type { ActionPosition } from './attemptState';
+
+export interface FrameModel {
+  name: string;
+  file?: string;
+  line: number;
+  column: number;
+  kind: 'position' | 'action' | 'event';
+}
+
+export type ActionFinder = (name: string) => { file: string; action: OutlineAction } | undefined;
+
+const PHASES: Record<CallPhase, string> = {
+  planned: 'plan decided',
+  cleared: 'slots cleared',
+  'pending-persisted': 'PENDING persisted',
+  returned: 'function returned',
+  threw: 'function threw',
+  'outcome-persisted': 'outcome persisted',
+  replayed: 'replayed',
+};
+
+export function phaseLabel(phase: CallPhase): string {
+  return PHASES[phase];
+}
+
+function actionFrame(name: string, find: ActionFinder, detail = ''): FrameModel {
+  const found = find(name);
+  return {
+    name: `action ${name}${detail}`,
+    file: found?.file,
+    line: found?.action.bodyStart ?? 0,
+    column: 1,
+    kind: 'action',
+  };
+}
+
+function eventFrame(type: string, key: string, seq: number): FrameModel {
+  return { name: `${type} key=${key} seq=${seq}`, line: 0, column: 0, kind: 'event' };
+}
+
+/** The frames of the thread that is stopped at a boundary. */
+export function stoppedFrames(
+  b: BoundarySnapshot,
+  eventType: string,
+  find: ActionFinder,
+): FrameModel[] {
+  const { action, key, seq } = b.exec;
+  const below = [actionFrame(action, find), eventFrame(eventType, key, seq)];
+  if (b.kind === 'call' && b.call) {
+    const c = b.call;
+    const site = c.callSite;
+    const top: FrameModel = {
+      name: `${c.functionId} #${c.index} · ${phaseLabel(b.phase!)} (${c.plan.path})`,
+      file: site?.file,
+      line: site?.line ?? 0,
+      column: site?.column ?? 0,
+      kind: 'position',
+    };
+    return [top, ...below];
+  }
+  const found = find(action);
+  const atEnd = b.kind === 'action-end' || (b.kind === 'action-completed' && !b.reused);
+  const label =
+    b.kind === 'action-start'
+      ? b.reused
+        ? 'start (completed earlier: reused)'
+        : 'start'
+      : b.kind === 'action-end'
+        ? b.error
+          ? 'threw'
+          : 'returned (completion not persisted)'
+        : b.reused
+          ? 'reused'
+          : 'completed';
+  const top: FrameModel = {
+    name: `${action} · ${label}`,
+    file: found?.file,
+    line: (atEnd ? found?.action.bodyEnd : found?.action.bodyStart) ?? 0,
+    column: 1,
+    kind: 'position',
+  };
+  return [top, ...below];
+}
+
+/** The frames of a key held at its next boundary while another key is stopped. */
+export function heldFrames(p: ActionPosition, find: ActionFinder): FrameModel[] {
+  return [actionFrame(p.action, find, ' (held)'), eventFrame('event', p.key, p.seq)];
+}

@@ -1,0 +1,99 @@
+// The bodies of the custom `slots` and `timeline` requests, for the extension's Slots view,
+// CodeLens and timeline: every action state with its slots and the path each call took in the
+// latest attempt that reached it, and the attempts with their calls and crashes.
+import type { Slot } from '../runtime/actionState';
+import type { SourceLocation } from '../runtime/boundaries';
+import { attemptViews, slotViews } from '../runtime/inspect';
+import type { TimelineRecord } from '../runtime/stateStore';
+import type {
+  SlotRow,
+  SlotsArguments,
+  SlotsResponseBody,
+  TimelineResponseBody,
+} from './customProtocol';
+import type { StateSource } from './stateSource';
+
+/** Latest path per call: stateId → index → the last timeline call record that reached it. */
+function latestPaths(
+  records: readonly TimelineRecord[],
+): Map<string, Map<number, Extract<TimelineRecord, { op: 'call' }>>> {
+  const out = new Map<string, Map<number, Extract<TimelineRecord, { op: 'call' }>>>();
+  for (const r of records) {
+    if (r.op !== 'call') continue;
+    let byIndex = out.get(r.id);
+    if (!byIndex) out.set(r.id, (byIndex = new Map()));
+    byIndex.set(r.index, r);
+  }
+  return out;
+}
+
+function lastAttempt(records: readonly TimelineRecord[]): number {
+  let n = 0;
+  for (const r of records) if (r.op === 'attempt') n = Math.max(n, r.attempt);
+  return n;
+}
+
+/** The i-th occurrence of each function id among the slots, counted from the state's start. */
+function occurrences(slots: readonly Slot[], before: readonly Slot[]): number[] {
+  const seen = new Map<string, number>();
+  for (const s of before) seen.set(s.functionId, (seen.get(s.functionId) ?? 0) + 1);
+  return slots.map((s) => {
+    const n = seen.get(s.functionId) ?? 0;
+    seen.set(s.functionId, n + 1);
+    return n;
+  });
+}
+
+export async function slotsBody(
+  source: StateSource,
+  args: SlotsArguments,
+  callSite: (functionId: string, occurrence: number) => SourceLocation | undefined,
+): Promise<SlotsResponseBody> {
+  const [summaries, records] = await Promise.all([source.states(), source.timeline()]);
+  const paths = latestPaths(records);
+  const chosen = summaries
+    .filter((s) => args.stateId === undefined || s.id === args.stateId)
+    .sort(
+      (a, b) =>
+        (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) ||
+        a.seq - b.seq ||
+        a.eventIndex - b.eventIndex ||
+        (a.action < b.action ? -1 : a.action > b.action ? 1 : 0),
+    );
+  const states = await Promise.all(
+    chosen.map(async (s) => {
+      const start = Math.max(0, args.start ?? 0);
+      const count = args.count ?? s.slotCount;
+      const [slots, before] = await Promise.all([
+        source.slots(s.id, start, count),
+        // Occurrences count from the state's first slot, so a page needs the slots before it.
+        start > 0 ? source.slots(s.id, 0, start) : Promise.resolve([] as Slot[]),
+      ]);
+      const views = slotViews({ slots } as never, 0, slots.length);
+      const occ = occurrences(slots, before);
+      const rows: SlotRow[] = views.map((v, i) => {
+        const index = start + i;
+        const taken = paths.get(s.id)?.get(index);
+        const site = callSite(v.functionId, occ[i]);
+        return {
+          ...v,
+          index,
+          ...(taken && taken.functionId === v.functionId
+            ? { path: taken.path, reason: taken.reason }
+            : {}),
+          ...(site ? { callSite: site } : {}),
+        };
+      });
+      const { slotCount: _count, ...head } = s;
+      return { ...head, slots: rows };
+    }),
+  );
+  return { attempt: lastAttempt(records), states };
+}
+
+export async function timelineBody(
+  source: StateSource,
+  callSites: Record<string, SourceLocation>,
+): Promise<TimelineResponseBody> {
+  return { attempts: attemptViews(await source.timeline()), callSites };
+}
