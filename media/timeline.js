@@ -1,0 +1,92 @@
+// @ts-check
+// The timeline webview's script: draws the model the extension posts (attempts side by side,
+// one cell per durable call) and asks the extension to reveal a call site when a cell is
+// clicked. Every text goes through textContent: payload and function names come from user code.
+(function () {
+  const vscode = acquireVsCodeApi();
+  const root = /** @type {HTMLElement} */ (document.getElementById('timeline'));
+  const note = /** @type {HTMLElement} */ (document.getElementById('note'));
+  const PATH_LETTER = { execute: 'E', replay: 'R', reconcile: 'C', 'clear-and-execute': 'X' };
+
+  /** @param {string} tag @param {string} [className] @param {string} [text] */
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function cellNode(cell) {
+    if (!cell) {
+      const empty = el('div', 'cell empty');
+      empty.title = 'not reached in this attempt';
+      return empty;
+    }
+    const classes = ['cell'];
+    if (cell.status) classes.push('status-' + cell.status);
+    if (cell.path) classes.push('path-' + cell.path);
+    if (cell.crash) classes.push('crashed');
+    const node = /** @type {HTMLButtonElement} */ (el('button', classes.join(' ')));
+    node.type = 'button';
+    node.title = cell.title + '\n(click to reveal the call site)';
+    if (cell.path)
+      node.append(el('span', 'path-badge path-' + cell.path, PATH_LETTER[cell.path] || '?'));
+    node.append(el('span', 'cell-text', cell.text));
+    if (cell.crash) node.append(el('span', 'crash-mark', '⚡ ' + cell.crash));
+    node.addEventListener('click', () =>
+      vscode.postMessage({ type: 'reveal', target: cell.target }),
+    );
+    return node;
+  }
+
+  function render(model) {
+    note.hidden = !model.note;
+    note.textContent = model.note || '';
+    root.replaceChildren();
+    if (!model.columns.length) {
+      root.append(el('p', 'empty', 'No attempts yet: start debugging an agent.'));
+      return;
+    }
+    const grid = el('div', 'grid');
+    grid.setAttribute('role', 'table');
+    // CSSOM, not a style attribute: the CSP forbids inline styles.
+    grid.style.setProperty('--attempts', String(model.columns.length));
+    grid.append(el('div', 'corner', 'Action execution / call'));
+    for (const col of model.columns) {
+      const head = el('div', 'column-head outcome-' + col.outcome);
+      head.append(el('div', 'column-title', col.title), el('div', 'column-subtitle', col.subtitle));
+      grid.append(head);
+    }
+    for (const group of model.groups) {
+      grid.append(el('div', 'group-label', group.label));
+      for (const mark of group.marks) {
+        grid.append(
+          mark
+            ? el(
+                'div',
+                'group-mark mark-' + mark.kind,
+                (mark.kind === 'crash' ? '⚡ ' : '') + mark.text,
+              )
+            : el('div', 'group-mark'),
+        );
+      }
+      for (const row of group.rows) {
+        grid.append(el('div', 'row-label', row.label));
+        for (const cell of row.cells) grid.append(cellNode(cell));
+      }
+    }
+    root.append(grid);
+  }
+
+  window.addEventListener('message', (event) => {
+    const message = event.data;
+    if (message && message.type === 'model') {
+      vscode.setState(message.model);
+      render(message.model);
+    }
+  });
+  // A hidden panel is rebuilt when shown again: draw the last model at once, then ask for news.
+  const saved = vscode.getState();
+  if (saved) render(saved);
+  vscode.postMessage({ type: 'ready' });
+})();

@@ -1,0 +1,171 @@
+// Unit tests of agent detection and of the launch configuration F5 builds (no VS Code needed).
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import {
+  isAgentFileName,
+  isAgentSource,
+  launchConfigFor,
+  resolveLaunchConfig,
+  type ResolveContext,
+} from './agentFiles';
+
+const folder = path.resolve('/ws');
+const agent = path.join(folder, 'payments', 'agent.ts');
+const ctx = (over: Partial<ResolveContext> = {}): ResolveContext => ({
+  folder,
+  defaults: { stateDir: '${workspaceFolder}/.durable', autoRecover: false },
+  exists: () => false,
+  ...over,
+});
+
+describe('isAgentSource', () => {
+  it('accepts a file that imports durable-run and calls defineAgent', () => {
+    assert.ok(
+      isAgentSource(`import { defineAgent } from 'durable-run';\nexport default defineAgent({})`),
+    );
+    assert.ok(
+      isAgentSource(
+        `const { defineAgent } = require("durable-run");\nmodule.exports = defineAgent({})`,
+      ),
+    );
+    assert.ok(
+      isAgentSource(`import * as dr from 'durable-run'; export default dr.defineAgent ({})`),
+    );
+  });
+  it('rejects helpers and files that only mention one of the two', () => {
+    assert.equal(isAgentSource(`import { registerClass } from 'durable-run';`), false);
+    assert.equal(isAgentSource(`export function defineAgent() {}\ndefineAgent()`), false);
+    assert.equal(
+      isAgentSource(`import { defineAgent } from 'durable-run-extra'; defineAgent({})`),
+      false,
+    );
+  });
+});
+
+describe('isAgentFileName', () => {
+  it('takes what the worker compiles, but not declaration files', () => {
+    for (const f of ['a.ts', 'a.mts', 'a.cts', 'a.js', 'a.mjs', 'a.cjs'])
+      assert.ok(isAgentFileName(f), f);
+    for (const f of ['a.d.ts', 'a.d.mts', 'a.json', 'a.tsx'])
+      assert.equal(isAgentFileName(f), false, f);
+  });
+});
+
+describe('launchConfigFor', () => {
+  it('uses ${workspaceFolder} paths inside the folder and the inputs.jsonl beside', () => {
+    assert.deepEqual(launchConfigFor(agent, folder, true), {
+      type: 'durable-agent',
+      request: 'launch',
+      name: 'Debug agent agent.ts',
+      program: '${workspaceFolder}/payments/agent.ts',
+      inputsFile: '${workspaceFolder}/payments/inputs.jsonl',
+    });
+  });
+  it('keeps absolute paths outside the folder and without one', () => {
+    const outside = path.resolve('/elsewhere/agent.js');
+    assert.equal(launchConfigFor(outside, folder, false).program, outside);
+    assert.equal(launchConfigFor(agent, undefined, false).program, agent);
+    assert.equal(launchConfigFor(agent, folder, false).inputsFile, undefined);
+  });
+});
+
+describe('resolveLaunchConfig', () => {
+  it('F5 with no launch.json debugs the active agent file with the defaults', () => {
+    const r = resolveLaunchConfig(
+      { type: '', request: '', name: '' },
+      ctx({
+        activeAgentFile: agent,
+        exists: (f) => f === path.join(folder, 'payments', 'inputs.jsonl'),
+      }),
+    );
+    assert.ok('config' in r);
+    assert.deepEqual(r.config, {
+      type: 'durable-agent',
+      request: 'launch',
+      name: 'Debug agent agent.ts',
+      program: '${workspaceFolder}/payments/agent.ts',
+      inputsFile: '${workspaceFolder}/payments/inputs.jsonl',
+      stateDir: '${workspaceFolder}/.durable',
+      fresh: true,
+      autoRecover: false,
+    });
+  });
+
+  it('F5 with no launch.json on a file that is not an agent says what to do', () => {
+    const r = resolveLaunchConfig(
+      { type: '', request: '', name: '' },
+      ctx({ activeFile: path.join(folder, 'util.ts') }),
+    );
+    assert.ok('error' in r);
+    assert.match(r.error, /util\.ts is not an agent file/);
+    const none = resolveLaunchConfig({ type: '', request: '', name: '' }, ctx());
+    assert.ok('error' in none);
+    assert.match(none.error, /no agent file is open/);
+  });
+
+  it('a picked debugger type without a program takes the active agent file', () => {
+    const r = resolveLaunchConfig(
+      { type: 'durable-agent', request: '', name: '' },
+      ctx({ activeAgentFile: agent }),
+    );
+    assert.ok('config' in r);
+    assert.equal(r.config.program, '${workspaceFolder}/payments/agent.ts');
+  });
+
+  it('keeps what launch.json says and fills only what is missing, settings first', () => {
+    const r = resolveLaunchConfig(
+      {
+        type: 'durable-agent',
+        request: 'launch',
+        name: 'x',
+        program: agent,
+        fresh: false,
+        stateDir: '/tmp/s',
+      },
+      ctx({ defaults: { stateDir: '/never', autoRecover: true }, exists: () => true }),
+    );
+    assert.ok('config' in r);
+    assert.equal(r.config.stateDir, '/tmp/s');
+    assert.equal(r.config.fresh, false);
+    assert.equal(r.config.autoRecover, true);
+    // Recovering runs the recorded inputs: no inputs file is added.
+    assert.equal(r.config.inputsFile, undefined);
+  });
+
+  it('without a workspace folder, state lives beside the agent', () => {
+    const r = resolveLaunchConfig(
+      { type: '', request: '', name: '' },
+      ctx({ folder: undefined, activeAgentFile: agent }),
+    );
+    assert.ok('config' in r);
+    assert.equal(r.config.stateDir, `${path.dirname(agent)}/.durable`);
+  });
+
+  it('rejects an unknown crash point and inputs given twice before anything starts', () => {
+    const bad = resolveLaunchConfig(
+      {
+        type: 'durable-agent',
+        request: 'launch',
+        name: 'x',
+        program: agent,
+        crash: { point: 'midway' },
+      },
+      ctx(),
+    );
+    assert.ok('error' in bad);
+    assert.match(bad.error, /crash\.point.*before-call/);
+    const twice = resolveLaunchConfig(
+      {
+        type: 'durable-agent',
+        request: 'launch',
+        name: 'x',
+        program: agent,
+        inputs: [],
+        inputsFile: 'a',
+      },
+      ctx(),
+    );
+    assert.ok('error' in twice);
+  });
+});

@@ -1,0 +1,157 @@
+// Which files are agents, and the launch configuration that debugs one: the pure half of the
+// configuration provider (configurationProvider.ts), kept apart so unit tests need no VS Code.
+import * as path from 'node:path';
+import { CRASH_POINTS } from '../worker/protocol';
+import { DEBUG_TYPE } from './constants';
+
+/** File extensions the worker compiles (src/worker/agentLoader.ts). */
+export const AGENT_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
+export const AGENT_GLOB = '**/*.{ts,mts,cts,js,mjs,cjs}';
+export const AGENT_SEARCH_EXCLUDE =
+  '**/{node_modules,dist,out,build,.durable,.git,.vscode-test}/**';
+/** Files bigger than this are not read while looking for agents (generated code, bundles). */
+export const AGENT_SCAN_MAX_BYTES = 512 * 1024;
+
+const IMPORTS_DURABLE_RUN =
+  /(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*|\bimport\s+)['"]durable-run['"]/;
+const CALLS_DEFINE_AGENT = /\bdefineAgent\s*\(/;
+
+/**
+ * An agent file imports the `durable-run` module and calls defineAgent: a helper that imports
+ * only registerClass, or a file that merely mentions defineAgent, is not offered as an agent.
+ */
+export function isAgentSource(text: string): boolean {
+  return IMPORTS_DURABLE_RUN.test(text) && CALLS_DEFINE_AGENT.test(text);
+}
+
+export function isAgentFileName(file: string): boolean {
+  return AGENT_EXTENSIONS.includes(path.extname(file)) && !/\.d\.[cm]?ts$/.test(file);
+}
+
+/** The launch attributes of DESIGN.md §3, as the configuration provider handles them. */
+export interface DurableLaunchConfig {
+  type: string;
+  request: string;
+  name: string;
+  program?: string;
+  inputs?: unknown;
+  inputsFile?: string;
+  stateDir?: string;
+  fresh?: boolean;
+  stopOnEntry?: boolean;
+  crash?: { point?: unknown; action?: unknown; call?: unknown };
+  autoRecover?: boolean;
+  runtimeExecutable?: string;
+  [other: string]: unknown;
+}
+
+/** `${workspaceFolder}/rel` for a file inside the folder, else the absolute path. */
+export function workspaceRelative(file: string, folder: string | undefined): string {
+  if (folder) {
+    const rel = path.relative(folder, file);
+    if (rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)) {
+      return '${workspaceFolder}/' + rel.split(path.sep).join('/');
+    }
+  }
+  return file;
+}
+
+export const INPUTS_FILE_NAME = 'inputs.jsonl';
+
+/** A launch configuration that debugs `program`, with the inputs.jsonl beside it if there is one. */
+export function launchConfigFor(
+  program: string,
+  folder: string | undefined,
+  hasInputsBeside: boolean,
+): DurableLaunchConfig {
+  const config: DurableLaunchConfig = {
+    type: DEBUG_TYPE,
+    request: 'launch',
+    name: `Debug agent ${path.basename(program)}`,
+    program: workspaceRelative(program, folder),
+  };
+  if (hasInputsBeside) {
+    config.inputsFile = workspaceRelative(
+      path.join(path.dirname(program), INPUTS_FILE_NAME),
+      folder,
+    );
+  }
+  return config;
+}
+
+export interface ResolveContext {
+  /** The workspace folder the launch belongs to, if any. */
+  folder?: string;
+  /** The active editor's file when it is an agent file. */
+  activeAgentFile?: string;
+  /** The active editor's file, agent or not (for the error message). */
+  activeFile?: string;
+  defaults: { stateDir: string; autoRecover: boolean };
+  /** Whether a file exists (to pick up an inputs.jsonl beside the program). */
+  exists(file: string): boolean;
+}
+
+export type ResolveResult = { config: DurableLaunchConfig } | { error: string };
+
+/** Expands the variables VS Code has not substituted yet where a path needs to be read now. */
+function expandForLookup(file: string, folder: string | undefined): string {
+  return folder ? file.replace(/\$\{workspaceFolder\}/g, folder) : file;
+}
+
+/**
+ * Completes a launch configuration before VS Code substitutes variables: F5 with no launch.json
+ * (an empty configuration) debugs the active agent file; settings give the defaults.
+ */
+export function resolveLaunchConfig(
+  input: DurableLaunchConfig,
+  ctx: ResolveContext,
+): ResolveResult {
+  const noLaunchJson = !input.type && !input.request && !input.name;
+  let config: DurableLaunchConfig;
+  if (noLaunchJson || (input.type === DEBUG_TYPE && !input.program)) {
+    if (!ctx.activeAgentFile) {
+      const which = ctx.activeFile
+        ? `${path.basename(ctx.activeFile)} is not an agent file (an agent imports 'durable-run' and calls defineAgent)`
+        : 'no agent file is open';
+      return {
+        error: `Durable Run: ${which}. Open an agent file and press F5, or add a "durable-agent" configuration with a "program" to launch.json.`,
+      };
+    }
+    const program = ctx.activeAgentFile;
+    const inputsBeside = ctx.exists(path.join(path.dirname(program), INPUTS_FILE_NAME));
+    config = noLaunchJson
+      ? launchConfigFor(program, ctx.folder, inputsBeside)
+      : { ...input, program: workspaceRelative(program, ctx.folder) };
+  } else {
+    config = { ...input };
+  }
+  config.type = DEBUG_TYPE;
+  config.request ||= 'launch';
+  config.name ||= 'Debug durable agent';
+
+  if (config.crash !== undefined) {
+    const point = (config.crash as { point?: unknown }).point;
+    if (!(CRASH_POINTS as readonly unknown[]).includes(point)) {
+      return {
+        error: `Durable Run: "crash.point" must be one of ${CRASH_POINTS.join(', ')} (got ${JSON.stringify(point)}).`,
+      };
+    }
+  }
+  if (config.inputs !== undefined && config.inputsFile !== undefined) {
+    return { error: 'Durable Run: give either "inputs" or "inputsFile", not both.' };
+  }
+
+  const program = config.program ?? '';
+  const programDir = path.dirname(expandForLookup(program, ctx.folder));
+  // Without a workspace folder, ${workspaceFolder} cannot be substituted: keep state beside the agent.
+  config.stateDir ??= ctx.folder
+    ? ctx.defaults.stateDir
+    : ctx.defaults.stateDir.replace(/\$\{workspaceFolder\}/g, programDir);
+  config.fresh ??= true;
+  config.autoRecover ??= ctx.defaults.autoRecover;
+  if (config.inputs === undefined && config.inputsFile === undefined && config.fresh !== false) {
+    const beside = path.join(programDir, INPUTS_FILE_NAME);
+    if (program && ctx.exists(beside)) config.inputsFile = workspaceRelative(beside, ctx.folder);
+  }
+  return { config };
+}

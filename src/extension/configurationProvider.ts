@@ -1,0 +1,101 @@
+// Debug configurations for `durable-agent`: F5 on an agent file with no launch.json debugs that
+// file, settings fill the defaults, and the dynamic provider offers every agent file of the
+// workspace in the Run and Debug picker. The rules themselves are in agentFiles.ts.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  AGENT_GLOB,
+  AGENT_SCAN_MAX_BYTES,
+  AGENT_SEARCH_EXCLUDE,
+  INPUTS_FILE_NAME,
+  isAgentFileName,
+  isAgentSource,
+  launchConfigFor,
+  resolveLaunchConfig,
+  type DurableLaunchConfig,
+} from './agentFiles';
+import { DEBUG_TYPE } from './constants';
+import { readSettings } from './settings';
+
+/** The active editor's file, and whether it is an agent (its text is already in memory). */
+function activeFile(): { file?: string; isAgent: boolean } {
+  const document = vscode.window.activeTextEditor?.document;
+  if (!document || document.uri.scheme !== 'file') return { isAgent: false };
+  const file = document.uri.fsPath;
+  return { file, isAgent: isAgentFileName(file) && isAgentSource(document.getText()) };
+}
+
+export class DurableConfigurationProvider implements vscode.DebugConfigurationProvider {
+  resolveDebugConfiguration(
+    folder: vscode.WorkspaceFolder | undefined,
+    config: vscode.DebugConfiguration,
+  ): vscode.DebugConfiguration | undefined {
+    const settings = readSettings(folder);
+    // Restricted Mode: agent code never runs in a folder the user has not trusted.
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showErrorMessage(
+        'Durable Run: this folder is not trusted, so no agent code runs in it. Trust the folder to debug agents.',
+      );
+      return undefined;
+    }
+    const active = activeFile();
+    const result = resolveLaunchConfig(config as DurableLaunchConfig, {
+      folder: folder?.uri.fsPath,
+      activeAgentFile: active.isAgent ? active.file : undefined,
+      activeFile: active.file,
+      defaults: { stateDir: settings.defaultStateDir, autoRecover: settings.autoRecover },
+      exists: (file) => fs.existsSync(file),
+    });
+    if ('error' in result) {
+      void vscode.window.showErrorMessage(result.error);
+      return undefined;
+    }
+    return result.config as vscode.DebugConfiguration;
+  }
+}
+
+/** Offers one configuration per agent file found in the folder (the Run and Debug picker). */
+export class DynamicAgentConfigurations implements vscode.DebugConfigurationProvider {
+  async provideDebugConfigurations(
+    folder: vscode.WorkspaceFolder | undefined,
+    token?: vscode.CancellationToken,
+  ): Promise<vscode.DebugConfiguration[]> {
+    // VS Code asks once per workspace folder, and once more without one (user settings): the
+    // folders' answers already cover every file.
+    if (!folder) return [];
+    const include = new vscode.RelativePattern(folder, AGENT_GLOB);
+    const files = await vscode.workspace.findFiles(include, AGENT_SEARCH_EXCLUDE, 500, token);
+    const configs: vscode.DebugConfiguration[] = [];
+    for (const uri of files.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
+      if (token?.isCancellationRequested) break;
+      if (!isAgentFileName(uri.fsPath) || !(await isAgentFile(uri))) continue;
+      const inputsBeside = fs.existsSync(path.join(path.dirname(uri.fsPath), INPUTS_FILE_NAME));
+      const config = launchConfigFor(uri.fsPath, folder.uri.fsPath, inputsBeside);
+      config.name = `Debug agent ${vscode.workspace.asRelativePath(uri, false)}`;
+      configs.push(config as vscode.DebugConfiguration);
+    }
+    return configs;
+  }
+}
+
+async function isAgentFile(uri: vscode.Uri): Promise<boolean> {
+  try {
+    const stat = await vscode.workspace.fs.stat(uri);
+    if (stat.size > AGENT_SCAN_MAX_BYTES) return false;
+    return isAgentSource(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'));
+  } catch {
+    return false;
+  }
+}
+
+export function registerConfigurationProviders(): vscode.Disposable[] {
+  return [
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new DurableConfigurationProvider()),
+    vscode.debug.registerDebugConfigurationProvider(
+      DEBUG_TYPE,
+      new DynamicAgentConfigurations(),
+      vscode.DebugConfigurationProviderTriggerKind.Dynamic,
+    ),
+  ];
+}

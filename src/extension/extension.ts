@@ -1,0 +1,44 @@
+// Activation only: wires the configuration providers, the inline adapter factory, the views and
+// the commands. Activation is lazy (debug, command and view events) and does no I/O: everything
+// here only registers; data is fetched once a durable-agent session exists.
+import * as vscode from 'vscode';
+import { registerAdapterFactory } from './adapterFactory';
+import { registerCallSiteDecorations } from './callSiteDecorations';
+import { registerCommands } from './commands';
+import { registerConfigurationProviders } from './configurationProvider';
+import { SessionTracker } from './sessionTracker';
+import { defaultStateDirOf } from './settings';
+import { registerSlotsView } from './slotsView';
+import { registerStatusBar } from './statusBar';
+import { TimelinePanel } from './timelinePanel';
+
+/** What activate() returns: its own duration, for the activation benchmark and e2e tests. */
+export interface DurableRunExtensionApi {
+  activationMs: number;
+}
+
+export function activate(context: vscode.ExtensionContext): DurableRunExtensionApi {
+  const started = performance.now();
+  const media = vscode.Uri.joinPath(context.extensionUri, 'media');
+  const tracker = new SessionTracker();
+  const slots = registerSlotsView(tracker);
+  const timeline = new TimelinePanel(tracker, media, () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    return folder && defaultStateDirOf(folder);
+  });
+  context.subscriptions.push(
+    tracker,
+    timeline,
+    ...slots.disposables,
+    ...registerConfigurationProviders(),
+    registerAdapterFactory(context.extensionPath),
+    ...registerCallSiteDecorations(tracker, media),
+    ...registerStatusBar(tracker),
+    ...registerCommands({ context, tracker, slots, timeline }),
+  );
+  return { activationMs: performance.now() - started };
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions; an adapter's worker is killed by its session.
+}

@@ -1,0 +1,113 @@
+// durableRun.createSample: writes the payments sample (agent, reconciler, ledger helper,
+// inputs.jsonl), the `durable-run` type declarations with a tsconfig.json that maps the module to
+// them, and launch configurations. It never overwrites: the sample goes to a fresh folder, and
+// an existing launch.json gets the configurations appended.
+import * as vscode from 'vscode';
+import {
+  SAMPLE_FILES,
+  launchJson,
+  sampleFolderName,
+  sampleLaunchConfigurations,
+  sampleTsconfig,
+} from './sampleFiles';
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function chooseTarget(): Promise<
+  { root: vscode.Uri; folder?: vscode.WorkspaceFolder } | undefined
+> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length === 1) return { root: folders[0].uri, folder: folders[0] };
+  if (folders.length > 1) {
+    const folder = await vscode.window.showWorkspaceFolderPick({
+      placeHolder: 'Where should the durable agent sample go?',
+    });
+    return folder && { root: folder.uri, folder };
+  }
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    canSelectMany: false,
+    openLabel: 'Create the sample here',
+    title: 'Durable Run: Create Sample Agent',
+  });
+  return picked?.[0] && { root: picked[0] };
+}
+
+async function addLaunchConfigurations(
+  root: vscode.Uri,
+  folder: vscode.WorkspaceFolder | undefined,
+  configurations: ReturnType<typeof sampleLaunchConfigurations>,
+): Promise<void> {
+  const file = vscode.Uri.joinPath(root, '.vscode', 'launch.json');
+  if (!(await exists(file))) {
+    await vscode.workspace.fs.writeFile(file, Buffer.from(launchJson(configurations)));
+    return;
+  }
+  if (!folder) return;
+  // Through the configuration API, which edits launch.json in place and keeps its comments.
+  const launch = vscode.workspace.getConfiguration('launch', folder.uri);
+  const existing = launch.get<Array<{ name?: string }>>('configurations', []);
+  const names = new Set(existing.map((c) => c.name));
+  const added = configurations.filter((c) => !names.has(c.name));
+  if (added.length > 0) {
+    await launch.update(
+      'configurations',
+      [...existing, ...added],
+      vscode.ConfigurationTarget.WorkspaceFolder,
+    );
+  }
+}
+
+export async function createSample(extensionUri: vscode.Uri): Promise<void> {
+  const target = await chooseTarget();
+  if (!target) return;
+  let entries: [string, vscode.FileType][] = [];
+  try {
+    entries = await vscode.workspace.fs.readDirectory(target.root);
+  } catch {
+    // A folder that cannot be listed holds nothing the sample could collide with that we know of.
+  }
+  const taken = new Set(entries.map(([entry]) => entry));
+  const name = sampleFolderName((n) => taken.has(n));
+  const dir = vscode.Uri.joinPath(target.root, name);
+  try {
+    for (const file of SAMPLE_FILES) {
+      await vscode.workspace.fs.copy(
+        vscode.Uri.joinPath(extensionUri, file.from),
+        vscode.Uri.joinPath(dir, file.to),
+        { overwrite: false },
+      );
+    }
+    await vscode.workspace.fs.writeFile(
+      vscode.Uri.joinPath(dir, 'tsconfig.json'),
+      Buffer.from(sampleTsconfig()),
+    );
+    await addLaunchConfigurations(target.root, target.folder, sampleLaunchConfigurations(name));
+  } catch (error) {
+    void vscode.window.showErrorMessage(
+      `Durable Run: cannot create the sample in ${dir.fsPath}: ${(error as Error).message}`,
+    );
+    return;
+  }
+  const agent = vscode.Uri.joinPath(dir, 'agent.ts');
+  if (target.folder) {
+    await vscode.window.showTextDocument(agent);
+    void vscode.window.showInformationMessage(
+      `Durable Run: sample agent created in ${name}/. Press F5 to debug it, then inject a crash from the debug toolbar.`,
+    );
+    return;
+  }
+  const open = await vscode.window.showInformationMessage(
+    `Durable Run: sample agent created in ${dir.fsPath}. Open the folder to debug it?`,
+    'Open Folder',
+  );
+  if (open) await vscode.commands.executeCommand('vscode.openFolder', target.root);
+}

@@ -1,0 +1,94 @@
+// Unit tests of what createSample writes: shipped files, tsconfig, launch configurations, and
+// the crash point explanations and state-folder rules the commands use.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { CRASH_POINTS } from '../worker/protocol';
+import { CRASH_POINT_CHOICES } from './crashPoints';
+import {
+  launchJson,
+  SAMPLE_FILES,
+  sampleFolderName,
+  sampleLaunchConfigurations,
+  sampleTsconfig,
+} from './sampleFiles';
+import { isStateFile, partitionStateFolder } from './stateFolder';
+
+const root = join(__dirname, '..', '..');
+
+describe('sample files', () => {
+  it('copies files that exist in the repository and ships in the VSIX', () => {
+    const ignore = readFileSync(join(root, '.vscodeignore'), 'utf8');
+    for (const f of SAMPLE_FILES) {
+      assert.ok(existsSync(join(root, f.from)), `${f.from} is missing`);
+      assert.ok(ignore.includes(`!${f.from}`), `.vscodeignore does not ship ${f.from}`);
+    }
+    assert.deepEqual(SAMPLE_FILES.map((f) => f.to).sort(), [
+      'agent.ts',
+      'durable-run.d.ts',
+      'inputs.jsonl',
+      'ledger.ts',
+    ]);
+  });
+
+  it('never overwrites a folder: payments, then payments-2, ...', () => {
+    assert.equal(
+      sampleFolderName(() => false),
+      'payments',
+    );
+    const taken = new Set(['payments', 'payments-2']);
+    assert.equal(
+      sampleFolderName((n) => taken.has(n)),
+      'payments-3',
+    );
+  });
+
+  it('maps durable-run to the declarations beside the agent', () => {
+    const config = JSON.parse(sampleTsconfig());
+    assert.deepEqual(config.compilerOptions.paths, { 'durable-run': ['./durable-run.d.ts'] });
+    assert.equal(config.compilerOptions.strict, true);
+  });
+
+  it('writes a launch.json with a plain run and a planned crash of the charge', () => {
+    const json = JSON.parse(launchJson(sampleLaunchConfigurations('payments-2')));
+    assert.equal(json.version, '0.2.0');
+    const [plain, crash] = json.configurations;
+    assert.equal(plain.type, 'durable-agent');
+    assert.equal(plain.program, '${workspaceFolder}/payments-2/agent.ts');
+    assert.equal(plain.inputsFile, '${workspaceFolder}/payments-2/inputs.jsonl');
+    assert.deepEqual(crash.crash, { point: 'before-outcome', call: 'charge' });
+    assert.notEqual(plain.name, crash.name);
+  });
+});
+
+describe('crash point choices', () => {
+  it('explains every crash point, in the order of a call life', () => {
+    assert.deepEqual(
+      CRASH_POINT_CHOICES.map((c) => c.point),
+      [...CRASH_POINTS],
+    );
+    for (const c of CRASH_POINT_CHOICES)
+      assert.ok(c.detail.length > 30 && !c.detail.includes('\n'), c.point);
+    assert.deepEqual(
+      CRASH_POINT_CHOICES.filter((c) => !c.perCall).map((c) => c.point),
+      ['before-complete'],
+    );
+  });
+});
+
+describe('state folder', () => {
+  it('deletes only what the runtime wrote', () => {
+    assert.ok(isStateFile('journal.jsonl'));
+    assert.ok(isStateFile('journal.unreadable-2026-01-01T00-00-00-000Z.jsonl'));
+    assert.ok(isStateFile('.journal.jsonl.1234.tmp'));
+    assert.ok(isStateFile('.durable-run-probe-99'));
+    assert.deepEqual(
+      partitionStateFolder(['journal.jsonl', 'notes.md', 'journal.jsonl.bak', 'src']),
+      {
+        state: ['journal.jsonl'],
+        other: ['notes.md', 'journal.jsonl.bak', 'src'],
+      },
+    );
+  });
+});
