@@ -17,7 +17,12 @@ async function priceOrder(order: Order): Promise<{ totalCents: number; currency:
 
 /** The side effect that must happen once: it charges the card and returns the provider's receipt. */
 async function charge(order: Order, totalCents: number): Promise<Charge> {
-  return appendLedger({ chargeId: `ch_${order.orderId}`, orderId: order.orderId, card: order.card, totalCents });
+  return appendLedger({
+    chargeId: `ch_${order.orderId}`,
+    orderId: order.orderId,
+    card: order.card,
+    totalCents,
+  });
 }
 
 async function sendReceipt(orderId: string, chargeId: string): Promise<string> {
@@ -39,7 +44,10 @@ export default defineAgent({
           reconciler: async () => findCharge(order.orderId) ?? charge(order, price.totalCents),
         });
         ctx.memory.set('lastCharge', receipt.chargeId);
-        ctx.sendEvent({ type: 'Charged', attributes: { orderId: order.orderId, chargeId: receipt.chargeId } });
+        ctx.sendEvent({
+          type: 'Charged',
+          attributes: { orderId: order.orderId, chargeId: receipt.chargeId },
+        });
       },
     },
     {
@@ -48,7 +56,10 @@ export default defineAgent({
       async run(event, ctx) {
         const { orderId, chargeId } = event.attributes as { orderId: string; chargeId: string };
         const message = await ctx.durableExecute(sendReceipt, [orderId, chargeId]);
-        ctx.sendEvent({ type: 'OutputEvent', attributes: { output: { orderId, chargeId, message } } });
+        ctx.sendEvent({
+          type: 'OutputEvent',
+          attributes: { output: { orderId, chargeId, message } },
+        });
       },
     },
   ],

@@ -1,18 +1,21 @@
 // End-to-end runner: real VS Code (code-server) + chromium, extension-host suites, then UI scenarios.
 import { execFileSync } from 'node:child_process';
 import {
-  cpSync,
+  appendFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildDriver, root } from './buildDriver.mjs';
+import { makeSampleWorkspace } from './workspace.mjs';
 import {
   CODE_SERVER_VERSION,
   installedCodeServerVersion,
@@ -66,18 +69,6 @@ function extensionVsix() {
   return vsix;
 }
 
-function makeWorkspace(runDir) {
-  const sample = join(root, 'samples', 'payments');
-  const workspace = join(runDir, 'payments');
-  if (existsSync(sample)) {
-    cpSync(sample, workspace, { recursive: true });
-  } else {
-    log('samples/payments missing: using an empty workspace');
-    mkdirSync(workspace);
-  }
-  return workspace;
-}
-
 // The driver never activates when the extension it depends on fails to: say so at once.
 function failedActivation(server) {
   for (const file of extHostLogs(server.userDataDir)) {
@@ -89,9 +80,28 @@ function failedActivation(server) {
   return null;
 }
 
-async function waitForResults(file, server) {
+// A modal dialog (a failed launch's error, a confirmation) would hold the suite's call until a
+// person answers it: while the suites run, each one is written down for them to check, then closed.
+async function closeDialogs(page, dialogsFile) {
+  const dialog = page.locator('.monaco-dialog-box');
+  if ((await dialog.count().catch(() => 0)) === 0) return;
+  const text = await dialog
+    .first()
+    .innerText({ timeout: 1000 })
+    .catch(() => '');
+  appendFileSync(dialogsFile, `${JSON.stringify({ at: Date.now(), text })}\n`);
+  log(`closed a dialog during the suites: ${text.replace(/\s+/g, ' ').slice(0, 160)}`);
+  await page.keyboard.press('Escape');
+  await dialog
+    .first()
+    .waitFor({ state: 'detached', timeout: 2000 })
+    .catch(() => undefined);
+}
+
+async function waitForResults(file, server, page, dialogsFile) {
   const deadline = Date.now() + RESULTS_TIMEOUT_MS;
   while (Date.now() < deadline) {
+    await closeDialogs(page, dialogsFile);
     if (server.exited() !== null) throw new Error(`code-server exited (${server.exited()})`);
     const activationError = failedActivation(server);
     if (activationError) throw new Error(activationError);
@@ -112,6 +122,7 @@ function printSuiteReport(results) {
   results.failures.forEach((t, i) => {
     console.log(`\n  ${i + 1}) ${t.fullTitle}:\n${String(t.message).replace(/^/gm, '     ')}`);
     if (t.stack) console.log(t.stack.replace(/^/gm, '      '));
+    if (t.context) console.log(t.context.replace(/^/gm, '      '));
   });
   console.log(`\nsuite: ${results.passes.length} passed, ${results.failures.length} failed\n`);
 }
@@ -148,6 +159,17 @@ async function reportFailureScene(page, name) {
   console.log((await relevantDomText(page)).replace(/^/gm, '      '));
 }
 
+// The DAP traffic of the sessions a failed scenario started (the driver extension records it).
+function printDapTraffic(file, fromByte, lines = 80) {
+  if (!existsSync(file)) return;
+  const text = readFileSync(file).subarray(fromByte).toString('utf8').trimEnd();
+  if (!text) return console.log('    DAP traffic: none (no durable-agent session started)');
+  const all = text.split('\n');
+  const cut = all.length > lines ? ` (last ${lines} of ${all.length} messages)` : '';
+  console.log(`    DAP traffic (→ to the adapter, ← from it)${cut}:`);
+  console.log(all.slice(-lines).join('\n').replace(/^/gm, '      '));
+}
+
 function tailOf(file, lines = 30) {
   if (!file || !existsSync(file)) return '';
   return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
@@ -171,6 +193,7 @@ async function runUiScenarios(context) {
   for (const file of files.sort()) {
     const name = basename(file, '.ui.mjs');
     const t0 = Date.now();
+    const dapLogStart = statSync(context.dapLogFile).size;
     const scenario = {
       ...context,
       log: (...args) => console.log(`    [${name}]`, ...args),
@@ -196,6 +219,7 @@ async function runUiScenarios(context) {
       failed++;
       console.log(`  ✗ ui ${name} (${secs(t0)})\n    ${err.stack ?? err}`);
       await reportFailureScene(context.page, `ui-${name}`);
+      printDapTraffic(context.dapLogFile, dapLogStart);
     }
   }
   console.log(`\nui: ${passed} passed, ${failed} failed\n`);
@@ -217,8 +241,13 @@ async function main() {
   log(`built in ${secs(t0)}`);
 
   const runDir = mkdtempSync(join(tmpdir(), 'durable-e2e-run-'));
-  const workspace = makeWorkspace(runDir);
+  const workspace = makeSampleWorkspace(root, runDir, log);
   const resultsFile = join(runDir, 'results.json');
+  const dialogsFile = join(runDir, 'dialogs.jsonl');
+  writeFileSync(dialogsFile, '');
+  // The driver extension writes every durable-agent session's DAP traffic here.
+  const dapLogFile = join(runDir, 'dap.log');
+  writeFileSync(dapLogFile, '');
   // Logs and user data stay for a post-mortem unless the run passes.
   let keep = true;
   let keptReported = false;
@@ -232,7 +261,11 @@ async function main() {
   const server = await startCodeServer({
     folder: workspace,
     vsixPaths: [vsix, driverVsix],
-    env: { DURABLE_E2E_RESULTS: resultsFile },
+    env: {
+      DURABLE_E2E_RESULTS: resultsFile,
+      DURABLE_E2E_DIALOGS: dialogsFile,
+      DURABLE_E2E_DAP_LOG: dapLogFile,
+    },
   });
   cleanups.push(async () => {
     await server.stop();
@@ -250,7 +283,7 @@ async function main() {
   let passed = 0;
   let failed = 0;
   try {
-    const results = await waitForResults(resultsFile, server);
+    const results = await waitForResults(resultsFile, server, page, dialogsFile);
     log(`extension-host suites finished in ${secs(t0)}`);
     printSuiteReport(results);
     passed += results.passes.length;
@@ -265,7 +298,7 @@ async function main() {
     }
   }
   if (server.exited() === null) {
-    const ui = await runUiScenarios({ page, workspace });
+    const ui = await runUiScenarios({ page, workspace, dapLogFile });
     passed += ui.passed;
     failed += ui.failed;
   }

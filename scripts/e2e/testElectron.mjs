@@ -1,19 +1,17 @@
 // Runs the e2e suites in desktop VS Code via @vscode/test-electron (needs VS Code or its download).
 import { runTests } from '@vscode/test-electron';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDriver, root } from './buildDriver.mjs';
+import { makeSampleWorkspace } from './workspace.mjs';
 
 execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 const { driverDir } = await buildDriver({ vsix: false });
 
 const runDir = mkdtempSync(join(tmpdir(), 'durable-e2e-electron-'));
-const workspace = join(runDir, 'payments');
-const sample = join(root, 'samples', 'payments');
-if (existsSync(sample)) cpSync(sample, workspace, { recursive: true });
-else mkdirSync(workspace);
+const workspace = makeSampleWorkspace(root, runDir);
 
 // Without it the driver's activation stays idle and test-electron calls its run() instead.
 delete process.env.DURABLE_E2E_RESULTS;

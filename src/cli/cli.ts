@@ -1,10 +1,11 @@
 // The durable-run command: runs and recovers agents headless (for CI and scripts) and shows
 // what a state folder holds. Exit codes: 0 done, 1 the agent failed, 2 bad usage or bad input,
 // 3 stopped by an injected crash.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StateFileError } from '../runtime/errors';
 import { attemptViews, stateViews } from '../runtime/inspect';
-import { JournalStore } from '../runtime/journalStore';
+import { JOURNAL_FILE, JournalStore } from '../runtime/journalStore';
 import { InputsFileError, readInputsFile } from '../worker/inputsFile';
 import type { FromWorker } from '../worker/protocol';
 import { WorkerClient } from '../worker/workerClient';
@@ -22,10 +23,19 @@ function jsonEvent(m: FromWorker): object | undefined {
   switch (m.type) {
     case 'attempt':
       return { event: 'attempt', attempt: m.attempt, kind: m.kind };
-    case 'call': {
-      const { type: _t, stateId: _s, reason: _r, ...rest } = m;
-      return { event: 'call', ...rest };
-    }
+    case 'call':
+      // Field by field: worker messages grow for the debugger, the documented line does not.
+      return {
+        event: 'call',
+        attempt: m.attempt,
+        key: m.key,
+        seq: m.seq,
+        action: m.action,
+        index: m.index,
+        functionId: m.functionId,
+        path: m.path,
+        status: m.status,
+      };
     case 'crash':
       return {
         event: 'crash',
@@ -56,7 +66,24 @@ function jsonEvent(m: FromWorker): object | undefined {
 
 async function runAgent(cmd: Extract<Command, { name: 'run' | 'recover' }>): Promise<number> {
   const inputs = cmd.inputs === undefined ? undefined : readInputsFile(path.resolve(cmd.inputs));
-  const worker = WorkerClient.spawn();
+  const journal = path.join(path.resolve(cmd.state), JOURNAL_FILE);
+  if (cmd.name === 'recover' && !fs.existsSync(journal)) {
+    // Opening the store would create an empty journal (and the folder) at a mistyped path.
+    throw new StateFileError(
+      `nothing to recover: there is no journal at ${journal}; check --state, or start with "durable-run run"`,
+      journal,
+    );
+  }
+  const worker = WorkerClient.spawn({ processGroup: true });
+  // The worker has a process group of its own, out of the terminal's reach: a signal that ends
+  // this command ends the worker, and whatever the agent started, first.
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const onSignal = (signal: NodeJS.Signals): void => {
+    worker.killGroup();
+    for (const s of signals) process.off(s, onSignal);
+    process.kill(process.pid, signal);
+  };
+  for (const s of signals) process.on(s, onSignal);
   const say = cmd.json
     ? (m: FromWorker) => {
         const line = jsonEvent(m);
@@ -84,16 +111,25 @@ async function runAgent(cmd: Extract<Command, { name: 'run' | 'recover' }>): Pro
     if (m.type === 'crash') outcome = EXIT.crashed;
     if (m.type === 'done') outcome = m.failures.length > 0 ? EXIT.failed : EXIT.done;
   });
-  worker.send({
-    type: 'start',
-    program: path.resolve(cmd.agent),
-    inputs,
-    stateDir: path.resolve(cmd.state),
-    fresh: cmd.fresh,
-    kind: cmd.name === 'recover' ? 'recover' : 'run',
-    crash: cmd.crash,
-  });
+  try {
+    worker.send({
+      type: 'start',
+      program: path.resolve(cmd.agent),
+      inputs,
+      stateDir: path.resolve(cmd.state),
+      fresh: cmd.fresh,
+      kind: cmd.name === 'recover' ? 'recover' : 'run',
+      crash: cmd.crash,
+    });
+  } catch (error) {
+    // Left alone, the worker would wait for its start message forever, and this command with it.
+    worker.killGroup();
+    throw error;
+  }
   const exit = await worker.exited;
+  // What the agent started and left running would hold our output pipes open: it goes too.
+  worker.killGroup();
+  for (const s of signals) process.off(s, onSignal);
   if (exit.crashed) return EXIT.crashed;
   if (outcome !== undefined) return outcome;
   console.error(

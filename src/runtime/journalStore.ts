@@ -64,7 +64,12 @@ export class JournalStore implements StateStore {
   private readonly map = new Map<string, ActionState>();
   private readonly records: TimelineRecord[] = [];
   private fd: number | undefined;
-  private tornLine: number | undefined;
+  /** Lines left unfinished by writes that died (see load); marked before the next record. */
+  private tornLines: number[] = [];
+  /** The file ends in the middle of a line, so the next write starts with a newline. */
+  private endsMidLine = false;
+  /** Set when a write failed: some of its bytes may be on disk, so nothing may follow them. */
+  private writeFailure: StateFileError | undefined;
   /** Replay notes not written yet (see bufferReplayNote). */
   private replayNotes = '';
   private flushScheduled = false;
@@ -128,8 +133,9 @@ export class JournalStore implements StateStore {
         `${error.message}\nStarting fresh as asked; the unreadable journal was kept as ${aside}`,
       );
     }
-    // What load() learnt is about the old file: its torn line must not be marked in the new one.
-    this.tornLine = undefined;
+    // What load() learnt is about the old file: its torn lines must not be marked in the new one.
+    this.tornLines = [];
+    this.endsMidLine = false;
     this.map.clear();
     this.records.length = 0;
   }
@@ -144,7 +150,14 @@ export class JournalStore implements StateStore {
     const dir = path.dirname(this.file);
     const temp = path.join(dir, `.${JOURNAL_FILE}.${process.pid}.tmp`);
     try {
-      fs.mkdirSync(dir, { recursive: true });
+      try {
+        fs.mkdirSync(dir, { recursive: true });
+      } catch (error) {
+        // A recursive mkdir says ENOENT whatever stopped it (EROFS, EACCES...); a plain one says why.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !fs.existsSync(path.dirname(dir)))
+          throw error;
+        fs.mkdirSync(dir);
+      }
       // Written aside and renamed, so a crash never leaves a journal without its header. A temp
       // file left by a crash here (pids are reused) is stale, so it goes first.
       fs.rmSync(temp, { force: true });
@@ -179,12 +192,6 @@ export class JournalStore implements StateStore {
       );
     const lines = text.split('\n');
     const torn = lines.pop() ?? '';
-    if (torn !== '') {
-      this.tornLine = lines.length + 1;
-      this.warnings.push(
-        `${this.file}:${this.tornLine}: the last line is incomplete (the process died while writing it); it is ignored, as the write it belongs to never finished.`,
-      );
-    }
     const header = this.parse(lines[0] ?? '', 1, fail) as Partial<JournalHeader>;
     if (header.format !== JOURNAL_FORMAT)
       fail(1, 'this is not a durable-run journal (its first line is not a journal header)');
@@ -200,16 +207,43 @@ export class JournalStore implements StateStore {
         `the journal belongs to agent "${header.agent}", not "${this.agent}"; use another stateDir for this agent`,
       );
     }
+    // Parsed lines (undefined: not JSON), the lines torn markers name, and the last real record.
+    const values: unknown[] = new Array(lines.length);
     const knownTorn = new Set<number>();
-    for (let i = lines.length - 1; i >= 1; i--) {
-      const text = lines[i];
-      if (text.startsWith('{"op":"torn"'))
-        knownTorn.add((this.parse(text, i + 1, fail) as TornMarker).line);
+    let lastRecord = 0;
+    for (let i = 1; i < lines.length; i++) {
+      try {
+        values[i] = JSON.parse(lines[i]);
+      } catch {
+        continue;
+      }
+      const op = (values[i] as { op?: unknown } | null)?.op;
+      if (op === 'torn') knownTorn.add((values[i] as TornMarker).line);
+      else lastRecord = i;
     }
+    // Lines that are not JSON after the last real record were left by writes that never
+    // finished: the torn last line, and the start of a repair (newline, torn marker) that died
+    // too. Every write that finishes marks them first, so one in the middle is corruption.
+    for (let i = lastRecord + 1; i < lines.length; i++) {
+      if (values[i] === undefined && !knownTorn.has(i + 1)) {
+        this.tornLines.push(i + 1);
+        this.warnings.push(
+          `${this.file}:${i + 1}: the line is incomplete (the process died while writing it, and nothing was persisted after it); it is ignored, as the write it belongs to never finished.`,
+        );
+      }
+    }
+    if (torn !== '') {
+      this.tornLines.push(lines.length + 1);
+      this.endsMidLine = true;
+      this.warnings.push(
+        `${this.file}:${lines.length + 1}: the last line is incomplete (the process died while writing it); it is ignored, as the write it belongs to never finished.`,
+      );
+    }
+    const skip = new Set([...knownTorn, ...this.tornLines]);
     for (let i = 1; i < lines.length; i++) {
       const lineNo = i + 1;
-      if (knownTorn.has(lineNo)) continue;
-      const record = this.parse(lines[i], lineNo, fail) as JournalRecord;
+      if (skip.has(lineNo)) continue;
+      const record = this.check(values[i], lines[i], lineNo, fail) as JournalRecord;
       if (record.op === 'torn') continue;
       if (MUTATIONS.has(record.op)) {
         try {
@@ -228,6 +262,19 @@ export class JournalStore implements StateStore {
     try {
       value = JSON.parse(text);
     } catch {
+      value = undefined;
+    }
+    return this.check(value, text, line, fail);
+  }
+
+  /** `value` is the parsed `text` of a line, or undefined when it is not JSON. */
+  private check(
+    value: unknown,
+    text: string,
+    line: number,
+    fail: (line: number, what: string) => never,
+  ): unknown {
+    if (value === undefined) {
       const preview = text.length > 60 ? `${text.slice(0, 60)}…` : text;
       fail(
         line,
@@ -247,18 +294,32 @@ export class JournalStore implements StateStore {
   private append(record: JournalRecord | undefined, sync: boolean): void {
     if (this.fd === undefined)
       throw new StateFileError(`the journal ${this.file} is open read-only`, this.file);
+    if (this.writeFailure) throw this.writeFailure;
     let text = this.replayNotes + (record === undefined ? '' : JSON.stringify(record) + '\n');
-    if (this.tornLine !== undefined) {
-      text = `\n${JSON.stringify({ op: 'torn', line: this.tornLine } satisfies TornMarker)}\n${text}`;
+    if (this.tornLines.length > 0) {
+      const markers = this.tornLines.map(
+        (line) => JSON.stringify({ op: 'torn', line } satisfies TornMarker) + '\n',
+      );
+      text = (this.endsMidLine ? '\n' : '') + markers.join('') + text;
     }
+    const bytes = Buffer.from(text, 'utf8');
     try {
-      fs.writeSync(this.fd, text);
+      // A write can be short (a full disk, a kill): the rest is written, or the error thrown.
+      for (let done = 0; done < bytes.length;) {
+        const wrote = fs.writeSync(this.fd, bytes, done, bytes.length - done);
+        if (wrote <= 0) throw Object.assign(new Error('nothing was written'), { code: 'EIO' });
+        done += wrote;
+      }
       if (sync) fs.fdatasyncSync(this.fd);
     } catch (error) {
-      throw describeFsError(error, this.file, 'write to');
+      // Part of this write may be on disk. A later write would leave it in the middle of the
+      // journal, where it reads as corruption; refused, it stays a torn last line.
+      this.writeFailure = describeFsError(error, this.file, 'write to');
+      throw this.writeFailure;
     }
     this.replayNotes = '';
-    this.tornLine = undefined;
+    this.tornLines = [];
+    this.endsMidLine = false;
   }
 
   /**

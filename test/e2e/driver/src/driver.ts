@@ -3,6 +3,9 @@ import * as fs from 'node:fs';
 import { SourceMap } from 'node:module';
 import * as path from 'node:path';
 import Mocha from 'mocha';
+import type * as vscode from 'vscode';
+import { recordDapTraffic } from './dapLog';
+import { failureContext } from './failureContext';
 
 export interface TestRecord {
   title: string;
@@ -10,6 +13,8 @@ export interface TestRecord {
   durationMs?: number;
   message?: string;
   stack?: string;
+  /** What the suites recorded around the failure (DAP traffic of the session, ...). */
+  context?: string;
 }
 
 export interface E2EResults {
@@ -91,7 +96,10 @@ async function runSuites(suites: SuiteLoaders): Promise<E2EResults> {
     );
     // Hook failures arrive here too, with the hook's title, so setup errors are not lost.
     runner.on(EVENT_TEST_FAIL, (t, err) =>
-      results.failures.push(errorRecord(t.title, t.fullTitle(), err)),
+      results.failures.push({
+        ...errorRecord(t.title, t.fullTitle(), err),
+        context: failureContext(t.fullTitle()),
+      }),
     );
     runner.on(EVENT_TEST_PENDING, (t) =>
       results.pending.push({ title: t.title, fullTitle: t.fullTitle() }),
@@ -111,7 +119,10 @@ export function createDriver(suites: SuiteLoaders) {
   let ran = false;
   return {
     // code-server path: the results file, named by the runner, is the only channel back.
-    activate(): void {
+    activate(context?: vscode.ExtensionContext): void {
+      // For the whole run, suites and UI scenarios alike: what a failing scenario prints.
+      const dapLog = process.env.DURABLE_E2E_DAP_LOG;
+      if (dapLog && context) context.subscriptions.push(recordDapTraffic(dapLog));
       const file = process.env.DURABLE_E2E_RESULTS;
       if (!file || ran) return;
       // Every page load starts another extension host; only the first one may run the suites.
@@ -138,8 +149,10 @@ export function createDriver(suites: SuiteLoaders) {
     async run(): Promise<void> {
       ran = true;
       const results = await runSuites(suites);
-      for (const f of results.failures)
+      for (const f of results.failures) {
         console.error(`FAIL ${f.fullTitle}\n${f.stack ?? f.message}`);
+        if (f.context) console.error(f.context);
+      }
       console.log(`${results.passes.length} passed, ${results.failures.length} failed`);
       if (results.failures.length) throw new Error(`${results.failures.length} e2e test(s) failed`);
     },
