@@ -69,7 +69,11 @@ export class AttemptRun {
     this.client.on('stdout', (text) => handlers.output(text, 'stdout'));
     this.client.on('stderr', (text) => handlers.output(text, 'stderr'));
     this.client.on('message', (m) => {
-      if (m.type === 'startFailed') return fail(m.failure);
+      if (m.type === 'startFailed') {
+        // Mid-attempt (a full or read-only disk): the attempt stops; say why before it exits.
+        if (this.phase === 'started') handlers.output(`${m.failure.message}\n`, 'stderr');
+        return fail(m.failure);
+      }
       if (m.type === 'ready') {
         this.phase = 'started';
         handlers.started(m);
