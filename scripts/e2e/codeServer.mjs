@@ -205,7 +205,11 @@ export async function openWorkbench(url, folder) {
     handleSIGHUP: false,
   });
   try {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = await browser.newPage({
+      viewport: { width: 1440, height: 900 },
+      // vscode.env.clipboard goes through the page's clipboard: without these it never answers.
+      permissions: ['clipboard-read', 'clipboard-write'],
+    });
     await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
     return { browser, page };

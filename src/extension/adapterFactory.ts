@@ -8,6 +8,12 @@ export class InlineAdapterFactory implements vscode.DebugAdapterDescriptorFactor
   constructor(private readonly extensionPath: string) {}
 
   async createDebugAdapterDescriptor(): Promise<vscode.DebugAdapterDescriptor> {
+    // Restricted Mode: the configuration provider refuses first; this holds for any other way in.
+    if (!vscode.workspace.isTrusted) {
+      throw new Error(
+        'Durable Run: this folder is not trusted, so no agent code runs in it. Trust the folder to debug agents.',
+      );
+    }
     // Loaded on the first session, not at activation: the adapter and the worker client are most
     // of the bundle's start-up work (see bench/activation.ts).
     const { DurableDebugSession } = await import('../adapter/durableDebugSession');
