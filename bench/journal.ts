@@ -26,17 +26,10 @@ function slotMutation(id: string, index: number): StateMutation {
   };
 }
 
-/** Microseconds per operation of `op`, the median of ROUNDS rounds of PERSISTS operations. */
-function perOpUs(op: (i: number) => void): number {
-  const rounds: number[] = [];
-  let i = 0;
-  for (let r = 0; r < ROUNDS; r++) {
-    const start = performance.now();
-    for (let k = 0; k < PERSISTS; k++) op(i++);
-    rounds.push(((performance.now() - start) * 1000) / PERSISTS);
-  }
-  rounds.sort((a, b) => a - b);
-  return rounds[Math.floor(rounds.length / 2)];
+/** Median of per-operation times: robust to the bursts of a disk shared with other work. */
+function medianUs(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 export async function run(): Promise<void> {
@@ -53,25 +46,24 @@ export async function run(): Promise<void> {
     });
     const bareFd = fs.openSync(path.join(root, 'bare.jsonl'), 'a');
     const line = (i: number) => JSON.stringify(slotMutation(id, i)) + '\n';
-    // Interleaved rounds, so that both see the same disk conditions.
+    // One of each, in turn, so both see the same disk conditions from moment to moment.
     const persistUs: number[] = [];
     const bareUs: number[] = [];
-    for (let round = 0; round < 3; round++) {
-      persistUs.push(
-        perOpUs((i) => store.persist(slotMutation(id, round * ROUNDS * PERSISTS + i))),
-      );
-      bareUs.push(
-        perOpUs((i) => {
-          fs.writeSync(bareFd, line(i));
-          fs.fdatasyncSync(bareFd);
-        }),
-      );
+    for (let i = 0; i < PERSISTS * ROUNDS; i++) {
+      const mutation = slotMutation(id, i);
+      let start = performance.now();
+      store.persist(mutation);
+      persistUs.push((performance.now() - start) * 1000);
+      const bytes = line(i);
+      start = performance.now();
+      fs.writeSync(bareFd, bytes);
+      fs.fdatasyncSync(bareFd);
+      bareUs.push((performance.now() - start) * 1000);
     }
     store.close();
     fs.closeSync(bareFd);
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    const persist = median(persistUs);
-    const bare = median(bareUs);
+    const persist = medianUs(persistUs);
+    const bare = medianUs(bareUs);
     report('journal_persist_ratio', persist / bare, 'x', 1);
     report('journal_persist_us', persist, 'us', bare);
   } finally {
