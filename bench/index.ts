@@ -3,9 +3,17 @@ import * as activation from './activation';
 import * as dap from './dap';
 import * as durableCall from './durableCall';
 import * as journal from './journal';
+import * as load from './load';
 import * as recovery from './recovery';
 
-const suites: Array<{ run(): Promise<void> }> = [durableCall, journal, recovery, dap, activation];
+const suites: Array<{ run(): Promise<void> }> = [
+  durableCall,
+  journal,
+  recovery,
+  dap,
+  activation,
+  load,
+];
 
 async function main(): Promise<void> {
   for (const suite of suites) await suite.run();

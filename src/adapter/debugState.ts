@@ -4,12 +4,11 @@
 // across attempts: action names, and the call sites the worker reported.
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { SourceLocation } from '../runtime/boundaries';
-import { decode } from '../runtime/codec';
 import type { FromWorker } from '../worker/protocol';
 import { outlineFile, type AgentOutline } from './agentOutline';
 import type { AttemptRun } from './attemptRun';
 import type { LaunchPlan } from './launchConfig';
-import { attemptModel, callModel, slotModel, stateModel } from './scopeModels';
+import { attemptModel, callModel, payloadValue, slotModel, stateModel } from './scopeModels';
 import { heldFrames, stoppedFrames, type ActionFinder, type FrameModel } from './stackFrames';
 import { journalSource, workerSource, type StateSource } from './stateSource';
 import { followStep, parsePath, PathError } from './valuePath';
@@ -142,7 +141,7 @@ export class DebugState {
     const stopped = stop !== undefined && stop.boundary.exec.key === key;
     let models: FrameModel[];
     if (stopped) {
-      const event = decode<{ type?: string }>(stop.boundary.exec.event);
+      const event = payloadValue(stop.boundary.exec.event) as { type?: string } | undefined;
       models = stoppedFrames(stop.boundary, event?.type ?? 'event', this.findAction);
     } else {
       const position = run.state.position.get(key);
@@ -197,7 +196,7 @@ export class DebugState {
       indexedVariables: count,
       expensive: false,
     });
-    const event = b ? decode(b.exec.event) : head && decode(head.event);
+    const event = b ? payloadValue(b.exec.event) : head && payloadValue(head.event);
     if (event !== undefined)
       scopes.push({
         name: 'Event',
@@ -252,8 +251,8 @@ export class DebugState {
         break;
       case 'event':
         value = ctx.stop
-          ? decode(ctx.stop.boundary.exec.event)
-          : decode((await source.state(ctx.stateId))!.event);
+          ? payloadValue(ctx.stop.boundary.exec.event)
+          : payloadValue((await source.state(ctx.stateId))!.event);
         break;
       case 'state': {
         const head = await source.state(ctx.stateId);

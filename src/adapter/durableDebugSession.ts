@@ -564,7 +564,9 @@ export class DurableDebugSession extends DebugSession {
           return this.fail(response, `unknown request "${command}"`, false);
       }
     } catch (error) {
-      this.fail(response, (error as Error).message);
+      // The views ask for slots and timeline on their own and keep their last data on failure:
+      // a worker exiting under a refresh is no news for the user.
+      this.fail(response, (error as Error).message, false);
     }
   }
 

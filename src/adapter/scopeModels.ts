@@ -2,15 +2,63 @@
 // the Action State, the Attempt. Rendering them as DAP variables, and looking paths up in them
 // for `evaluate`, both start from these, so what Watch shows is what the Variables view shows.
 import type { Slot } from '../runtime/actionState';
-import { decode, decodeError, type EncodedError } from '../runtime/codec';
+import { decode, decodeError, type Encoded, type EncodedError } from '../runtime/codec';
 import type { TimelineRecord } from '../runtime/stateStore';
 import type { BoundarySnapshot } from '../worker/protocol';
 import type { CallRecord } from './attemptState';
 import type { StateHead } from './stateSource';
 
+/**
+ * A payload this process cannot rebuild (a class it does not know, a malformed annotation), or
+ * one durable-run never writes (a `__proto__` key, which decoding would drop): shown as the JSON
+ * it was stored as, with the reason. It is only ever looked at: nothing in it runs.
+ */
+export class Undecoded {
+  constructor(
+    readonly reason: string,
+    readonly json: unknown,
+  ) {}
+}
+
+/** True when a `__proto__` key sits anywhere in a JSON value (as JSON.parse keeps it: a key). */
+function hasProtoKey(root: unknown): boolean {
+  const stack = [root];
+  const seen = new Set<object>();
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value !== 'object' || value === null || seen.has(value)) continue;
+    seen.add(value);
+    if (Object.prototype.hasOwnProperty.call(value, '__proto__')) return true;
+    for (const key of Object.keys(value)) stack.push((value as Record<string, unknown>)[key]);
+  }
+  return false;
+}
+
+function undecoded(why: unknown, json: unknown): Undecoded {
+  const message = why instanceof Error ? why.message : String(why);
+  return new Undecoded(`not decoded: ${message}`, json);
+}
+
+/** A payload decoded for display; one that cannot be is shown as stored, never fails the view. */
+export function payloadValue(encoded: Encoded): unknown {
+  if (hasProtoKey(encoded.json))
+    return undecoded('it holds a __proto__ key, which durable-run never writes', encoded.json);
+  try {
+    return decode(encoded);
+  } catch (error) {
+    return undecoded(error, encoded.json);
+  }
+}
+
 /** The Error a persisted failure stands for, with its original stack. */
 export function errorValue(e: EncodedError): unknown {
-  return decodeError(e);
+  if (hasProtoKey(e.props?.json) || hasProtoKey(e.thrown?.json))
+    return undecoded('its properties hold a __proto__ key, which durable-run never writes', e);
+  try {
+    return decodeError(e);
+  } catch (error) {
+    return undecoded(error, e);
+  }
 }
 
 export function callModel(b: BoundarySnapshot): Record<string, unknown> | undefined {
@@ -19,7 +67,7 @@ export function callModel(b: BoundarySnapshot): Record<string, unknown> | undefi
   const model: Record<string, unknown> = {
     functionId: c.functionId,
     index: c.index,
-    args: decode(c.args),
+    args: payloadValue(c.args),
     argsDigest: c.argsDigest,
     plan: c.plan.path,
     reason: c.plan.reason,
@@ -30,7 +78,7 @@ export function callModel(b: BoundarySnapshot): Record<string, unknown> | undefi
   if (c.outcome) {
     model.outcome = c.outcome.status;
     if (c.outcome.status === 'SUCCEEDED')
-      model.result = c.outcome.result === undefined ? undefined : decode(c.outcome.result);
+      model.result = c.outcome.result === undefined ? undefined : payloadValue(c.outcome.result);
     else if (c.outcome.error) model.error = errorValue(c.outcome.error);
   }
   if (c.callSite) model.callSite = `${c.callSite.file}:${c.callSite.line}:${c.callSite.column}`;
@@ -44,7 +92,7 @@ export function slotModel(slot: Slot, record: CallRecord | undefined): Record<st
     argsDigest: slot.argsDigest,
   };
   if (slot.status === 'SUCCEEDED')
-    model.result = slot.result === undefined ? undefined : decode(slot.result);
+    model.result = slot.result === undefined ? undefined : payloadValue(slot.result);
   if (slot.error) model.error = errorValue(slot.error);
   if (record) {
     model.path = record.path;
@@ -62,8 +110,8 @@ export function stateModel(head: StateHead): Record<string, unknown> {
     action: head.action,
     completed: head.completed,
     slotCount: head.slotCount,
-    outputEvents: head.outputEvents.map((e) => decode(e)),
-    memoryUpdates: head.memoryUpdates.map((u) => ({ path: u.path, value: decode(u.value) })),
+    outputEvents: head.outputEvents.map((e) => payloadValue(e)),
+    memoryUpdates: head.memoryUpdates.map((u) => ({ path: u.path, value: payloadValue(u.value) })),
   };
 }
 

@@ -37,10 +37,13 @@ export function workerSource(worker: WorkerClient): StateSource {
 
 /**
  * The journal, read-only, opened once per question: a crashed worker cannot change it any more,
- * but the next attempt will, so nothing is kept between questions.
+ * but the next attempt will, so nothing is kept between questions. One source answers one
+ * question (callers make a new one each time), and a question such as `slots` asks it once per
+ * action state: the journal is read on the first ask only, or 10k states would read it 10k times.
  */
 export function journalSource(stateDir: string): StateSource {
-  const open = () => JournalStore.open(stateDir, { readOnly: true });
+  let store: JournalStore | undefined;
+  const open = () => (store ??= JournalStore.open(stateDir, { readOnly: true }));
   const head = (s: ActionState): StateHead => {
     const { slots, ...rest } = s;
     return { ...rest, slotCount: slots.length };

@@ -98,6 +98,13 @@ export function checkMutation(
     throw new DurableStateError(
       `a "${m.op}" record names action state ${m.id}, which was never initialised`,
     );
+  // An index that is not a whole number (a hand-made journal's "__proto__" or "length") would
+  // set the slots array's prototype or length instead of a slot.
+  if (m.op === 'slot' && !Number.isInteger(m.index)) {
+    throw new DurableStateError(
+      `slot index ${JSON.stringify(m.index)} of ${m.id} is not a whole number`,
+    );
+  }
   if (m.op === 'slot' && (m.index < 0 || m.index > state.slots.length)) {
     throw new DurableStateError(
       `slot ${m.index} of ${m.id} is out of range (the state has ${state.slots.length} slots)`,
