@@ -1,0 +1,222 @@
+// Extension-host suite: the commands behind the toolbar, the Slots view, the CodeLens and the explorer, run as VS Code runs them.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  addBreakpoint,
+  ALICE,
+  answerQuickPick,
+  debugHooks,
+  isolated,
+  launch,
+  nextStop,
+  openInEditor,
+  recorder,
+  sample,
+  sleep,
+  stopShown,
+  terminated,
+} from './support';
+
+/** The order of the Inject Crash quick pick: "now", then the crash points (crashPoints.ts). */
+const INJECT_CHOICES = ['now', 'before-call', 'after-pending', 'before-outcome', 'after-outcome'];
+
+describe('Commands', () => {
+  debugHooks();
+
+  const chargeLine = () => sample().lineOf('ctx.durableExecute(charge');
+
+  it('arms a before-outcome crash from the Inject Crash quick pick, and it strikes the charge', async () => {
+    const iso = isolated();
+    addBreakpoint(sample().agent, chargeLine());
+    const s = await launch({
+      program: sample().agent,
+      inputs: ALICE,
+      stateDir: iso.stateDir,
+      env: iso.env,
+    });
+    const stop = await nextStop(s);
+    await stopShown(s, stop);
+    const mark = recorder().mark();
+    const picked = vscode.commands.executeCommand('durableRun.injectCrash');
+    await answerQuickPick(picked, INJECT_CHOICES.indexOf('before-outcome'));
+    const request = recorder().requests('injectCrash', mark)[0];
+    assert.deepEqual(request?.arguments, { point: 'before-outcome' });
+    await s.session.customRequest('continue', { threadId: stop.threadId });
+    const crash = await recorder().event<{ point: string; functionId?: string }>(
+      'durableRun.crash',
+      mark,
+    );
+    assert.deepEqual([crash.point, crash.functionId], ['before-outcome', 'charge']);
+    assert.equal(iso.charges().length, 1, 'the charge ran before the crash');
+  });
+
+  it("arms a crash at one slot's call from the Slots view (Inject Crash at This Call)", async () => {
+    const iso = isolated();
+    const s = await launch({
+      program: sample().agent,
+      inputs: ALICE,
+      stateDir: iso.stateDir,
+      env: iso.env,
+      stopOnEntry: true,
+    });
+    await stopShown(s, await nextStop(s));
+    // The tree node the view passes to its context menu command.
+    const node = {
+      kind: 'slot',
+      id: 'slot:alice#0/0/checkout/1',
+      state: { id: 'alice#0/0/checkout', action: 'checkout', key: 'alice', seq: 0, slots: [] },
+      slot: { index: 1, functionId: 'charge', status: 'SUCCEEDED', argsDigest: '' },
+    };
+    const mark = recorder().mark();
+    const picked = vscode.commands.executeCommand('durableRun.injectCrashAtSlot', node);
+    // Only the per-call points are offered there: before-call, after-pending, before-outcome, ...
+    await answerQuickPick(picked, INJECT_CHOICES.indexOf('before-outcome') - 1);
+    const request = recorder().requests('injectCrash', mark)[0];
+    assert.deepEqual(request?.arguments, { point: 'before-outcome', action: 'checkout', call: 1 });
+  });
+
+  it('asks the adapter for the slots again with Refresh Slots', async () => {
+    const iso = isolated();
+    const s = await launch({
+      program: sample().agent,
+      inputs: ALICE,
+      stateDir: iso.stateDir,
+      env: iso.env,
+      stopOnEntry: true,
+    });
+    await nextStop(s);
+    await sleep(300);
+    const mark = recorder().mark();
+    await vscode.commands.executeCommand('durableRun.refreshSlots');
+    await recorder().waitFor(
+      (t) => t.dir === 'in' && (t.message as { command?: string }).command === 'slots',
+      {
+        since: mark,
+        timeoutMs: 5000,
+        what: 'a slots request after Refresh Slots',
+      },
+    );
+  });
+
+  it("shows a slot from its call site's CodeLens, which names the slot it reveals", async () => {
+    const iso = isolated();
+    addBreakpoint(sample().agent, sample().lineOf('ctx.durableExecute(sendReceipt'));
+    const s = await launch({
+      program: sample().agent,
+      inputs: ALICE,
+      stateDir: iso.stateDir,
+      env: iso.env,
+    });
+    await nextStop(s);
+    const lenses = await (async () => {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const found =
+          (await vscode.commands.executeCommand<vscode.CodeLens[]>(
+            'vscode.executeCodeLensProvider',
+            vscode.Uri.file(sample().agent),
+          )) ?? [];
+        const mine = found.filter((l) => l.command?.command === 'durableRun.revealSlot');
+        if (mine.some((l) => l.range.start.line === chargeLine() - 1) || Date.now() > deadline)
+          return mine;
+        await sleep(200);
+      }
+    })();
+    const charge = lenses.find((l) => l.range.start.line === chargeLine() - 1);
+    assert.ok(charge, `no CodeLens on the charge line: ${lenses.map((l) => l.command?.title)}`);
+    assert.equal(charge.command?.title, 'slot #1 ✓ SUCCEEDED · executed');
+    assert.deepEqual(charge.command?.arguments, ['slot:alice#0/0/checkout/1']);
+    // What a click on the lens runs: it focuses the Slots view and selects the slot.
+    await vscode.commands.executeCommand(
+      charge.command!.command,
+      ...(charge.command!.arguments ?? []),
+    );
+  });
+
+  it('opens the call site of a slot in the editor (Go to Call Site)', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const site = { file: sample().agent, line: chargeLine(), column: 35 };
+    await vscode.commands.executeCommand('durableRun.revealCallSite', site);
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.uri.fsPath, sample().agent);
+    assert.deepEqual(
+      [editor?.selection.active.line, editor?.selection.active.character],
+      [chargeLine() - 1, 34],
+    );
+  });
+
+  it('debugs the file given to Debug Agent File, and refuses a file that is not an agent', async () => {
+    const refusedMark = recorder().mark();
+    await vscode.commands.executeCommand(
+      'durableRun.debugAgentFile',
+      vscode.Uri.file(sample().ledgerTs),
+    );
+    await sleep(500);
+    assert.equal(recorder().requests('launch', refusedMark).length, 0, 'ledger.ts was launched');
+
+    const mark = recorder().mark();
+    await vscode.commands.executeCommand(
+      'durableRun.debugAgentFile',
+      vscode.Uri.file(sample().agent),
+    );
+    const session = recorder().sessions.at(-1)!;
+    await terminated(session);
+    const args = recorder().requests('launch', mark)[0]?.arguments as Record<string, unknown>;
+    assert.equal(args?.program, sample().agent);
+    assert.equal(args?.inputsFile, sample().inputsFile);
+  });
+
+  it('refuses to reset a state folder that a debug session is using', async () => {
+    const iso = isolated();
+    const s = await launch({
+      program: sample().agent,
+      inputs: ALICE,
+      stateDir: iso.stateDir,
+      env: iso.env,
+      stopOnEntry: true,
+    });
+    await nextStop(s);
+    const journal = path.join(iso.stateDir, 'journal.jsonl');
+    assert.ok(fs.existsSync(journal));
+    // No confirmation is asked (it would wait for a person): the command refuses at once.
+    await vscode.commands.executeCommand('durableRun.resetState', iso.stateDir);
+    assert.ok(fs.existsSync(journal), 'the journal of a running session was deleted');
+  });
+
+  it('leaves a folder without durable state untouched on Reset State', async () => {
+    const iso = isolated();
+    fs.mkdirSync(iso.stateDir);
+    const mine = path.join(iso.stateDir, 'notes.md');
+    fs.writeFileSync(mine, 'mine');
+    await vscode.commands.executeCommand('durableRun.resetState', iso.stateDir);
+    assert.equal(fs.readFileSync(mine, 'utf8'), 'mine');
+  });
+
+  it('opens the agent at the call site when Go to Call Site gets a Slots view node', async () => {
+    await openInEditor(sample().ledgerTs);
+    const line = sample().lineOf('ctx.durableExecute(priceOrder');
+    const node = {
+      kind: 'slot',
+      slot: {
+        index: 0,
+        functionId: 'priceOrder',
+        callSite: { file: sample().agent, line, column: 1 },
+      },
+    };
+    await vscode.commands.executeCommand('durableRun.revealCallSite', node);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, sample().agent);
+    assert.equal(vscode.window.activeTextEditor?.selection.active.line, line - 1);
+  });
+
+  it("copies a slot's payload to the clipboard as JSON (Copy Payload)", async () => {
+    const node = {
+      kind: 'slot',
+      slot: { index: 1, functionId: 'charge', status: 'SUCCEEDED', result: { chargeId: 'ch_1' } },
+    };
+    await vscode.env.clipboard.writeText('');
+    await vscode.commands.executeCommand('durableRun.copyPayload', node);
+    assert.equal(await vscode.env.clipboard.readText(), '{\n  "chargeId": "ch_1"\n}');
+  });
+});
