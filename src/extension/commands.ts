@@ -66,6 +66,8 @@ async function pickCrashPoint(perCallOnly: boolean, title: string): Promise<Cras
     title,
     placeHolder: 'Where should the agent process be killed?',
     matchOnDetail: true,
+    // A stop elsewhere moves focus to the editor; the choice must survive that.
+    ignoreFocusOut: true,
   });
 }
 

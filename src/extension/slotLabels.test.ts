@@ -56,7 +56,7 @@ describe('slot labels', () => {
     assert.equal(payloadPreview(failed), 'CardDeclined: no funds');
     assert.equal(
       payloadPreview(slotRow({ index: 0, functionId: 'f', status: 'PENDING' })),
-      'in flight (no outcome persisted)',
+      'no outcome persisted',
     );
     assert.equal(
       payloadPreview(slotRow({ index: 0, functionId: 'f', result: undefined })),

@@ -60,7 +60,7 @@ export function payloadPreview(slot: SlotRow, max = 60): string {
   if (slot.status === 'FAILED') {
     return truncate(slot.error ? `${slot.error.name}: ${slot.error.message}` : 'failed', max);
   }
-  if (slot.status === 'PENDING') return 'in flight (no outcome persisted)';
+  if (slot.status === 'PENDING') return 'no outcome persisted';
   return truncate(json(slot.result), max);
 }
 
