@@ -32,11 +32,23 @@ export interface SlotsArguments {
   stateId?: string;
   start?: number;
   count?: number;
+  /**
+   * At most this many slots per action state: its latest ones. For views that refresh often: an
+   * action with 100k slots then costs a page, not the whole list (its counts stay exact).
+   */
+  limit?: number;
 }
 
 export interface SlotsResponseBody {
   attempt: number;
-  states: Array<Omit<StateView, 'slots'> & { slots: SlotRow[] }>;
+  states: Array<
+    Omit<StateView, 'slots'> & {
+      slots: SlotRow[];
+      /** All the state's slots, of which `slots` may show the latest only (see `limit`). */
+      slotCount: number;
+      statusCounts: Record<SlotRow['status'], number>;
+    }
+  >;
 }
 
 export interface TimelineResponseBody {

@@ -6,6 +6,7 @@ import { JournalStore } from '../runtime/journalStore';
 import type { TimelineRecord } from '../runtime/stateStore';
 import type { QueryResult, StateSummary } from '../worker/protocol';
 import type { WorkerClient } from '../worker/workerClient';
+import { summarizeState } from '../worker/stateSummary';
 
 export type StateHead = Omit<ActionState, 'slots'> & { slotCount: number };
 
@@ -49,16 +50,7 @@ export function journalSource(stateDir: string): StateSource {
     return { ...rest, slotCount: slots.length };
   };
   return {
-    states: async () =>
-      [...open().states()].map((s) => ({
-        id: s.id,
-        key: s.key,
-        seq: s.seq,
-        eventIndex: s.eventIndex,
-        action: s.action,
-        completed: s.completed,
-        slotCount: s.slots.length,
-      })),
+    states: async () => [...open().states()].map(summarizeState),
     state: async (stateId) => {
       const s = open().get(stateId);
       return s && head(s);

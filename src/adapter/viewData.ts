@@ -62,8 +62,11 @@ export async function slotsBody(
     );
   const states = await Promise.all(
     chosen.map(async (s) => {
-      const start = Math.max(0, args.start ?? 0);
-      const count = args.count ?? s.slotCount;
+      const latest = args.limit !== undefined && args.start === undefined;
+      const start = latest
+        ? Math.max(0, s.slotCount - Math.max(0, args.limit!))
+        : Math.max(0, args.start ?? 0);
+      const count = latest ? s.slotCount - start : (args.count ?? s.slotCount);
       const [slots, before] = await Promise.all([
         source.slots(s.id, start, count),
         // Occurrences count from the state's first slot, so a page needs the slots before it.
@@ -84,8 +87,7 @@ export async function slotsBody(
           ...(site ? { callSite: site } : {}),
         };
       });
-      const { slotCount: _count, ...head } = s;
-      return { ...head, slots: rows };
+      return { ...s, slots: rows };
     }),
   );
   return { attempt: lastAttempt(records), states };

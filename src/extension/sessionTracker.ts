@@ -13,6 +13,9 @@ import { Refresher } from './refresher';
 import { countStatuses, type SessionProgress } from './slotLabels';
 import { callSiteKey, type RevealTarget } from './timelineModel';
 
+/** Slots per action the views fetch on each refresh: the Variables view pages through the rest. */
+const SLOTS_VIEW_LIMIT = 1000;
+
 export interface CallSite {
   file: string;
   line: number;
@@ -181,8 +184,10 @@ export class SessionTracker implements vscode.Disposable {
         import('../adapter/viewData'),
         import('../adapter/stateSource'),
       ]);
-      const body = await slotsBody(journalSource(view.stateDir), {}, (functionId, occurrence) =>
-        this.timelineSites.get(`${functionId}#${occurrence}`),
+      const body = await slotsBody(
+        journalSource(view.stateDir),
+        { limit: SLOTS_VIEW_LIMIT },
+        (functionId, occurrence) => this.timelineSites.get(`${functionId}#${occurrence}`),
       );
       for (const s of body.states) {
         for (const slot of s.slots) slot.callSite ??= known.get(slotKey(s.id, slot.index));
@@ -222,7 +227,8 @@ export class SessionTracker implements vscode.Disposable {
 
   private async fetch(view: SessionView): Promise<void> {
     const session = view.session;
-    const slots = (await session.customRequest('slots')) as SlotsResponseBody | undefined;
+    const slots = (await session.customRequest('slots', { limit: SLOTS_VIEW_LIMIT })) as
+      SlotsResponseBody | undefined;
     if (!view.live) return;
     if (slots && Array.isArray(slots.states)) {
       view.slots = slots;

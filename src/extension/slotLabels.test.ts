@@ -113,8 +113,20 @@ describe('state labels', () => {
     assert.equal(stateLabel(s), 'checkout · bob#1');
     assert.equal(stateDescription(s), 'completed · 1 slot');
     assert.equal(
-      stateDescription({ ...s, completed: false, eventIndex: 2, slots: [] }),
+      stateDescription({ ...s, completed: false, eventIndex: 2, slots: [], slotCount: 0 }),
       'not completed · 0 slots · event 2',
+    );
+  });
+
+  it('says when only the latest slots of a large action are shown', () => {
+    const s = stateRow({
+      key: 'k',
+      action: 'a',
+      slots: [slotRow({ index: 99_999, functionId: 'f' })],
+    });
+    assert.equal(
+      stateDescription({ ...s, slotCount: 100_000 }),
+      'not completed · 100000 slots (the latest 1 shown)',
     );
   });
 });

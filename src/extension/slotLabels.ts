@@ -115,8 +115,9 @@ export function stateLabel(state: StateRow): string {
 }
 
 export function stateDescription(state: StateRow): string {
-  const n = state.slots.length;
-  const slots = `${n} slot${n === 1 ? '' : 's'}`;
+  const n = state.slotCount;
+  const shown = state.slots.length < n ? ` (the latest ${state.slots.length} shown)` : '';
+  const slots = `${n} slot${n === 1 ? '' : 's'}${shown}`;
   const event = state.eventIndex > 0 ? ` · event ${state.eventIndex}` : '';
   return `${state.completed ? 'completed' : 'not completed'} · ${slots}${event}`;
 }
@@ -129,12 +130,10 @@ export interface StatusCounts {
 
 export function countStatuses(states: readonly StateRow[]): StatusCounts {
   const counts: StatusCounts = { succeeded: 0, failed: 0, pending: 0 };
-  for (const state of states) {
-    for (const slot of state.slots) {
-      if (slot.status === 'SUCCEEDED') counts.succeeded++;
-      else if (slot.status === 'FAILED') counts.failed++;
-      else counts.pending++;
-    }
+  for (const { statusCounts } of states) {
+    counts.succeeded += statusCounts.SUCCEEDED;
+    counts.failed += statusCounts.FAILED;
+    counts.pending += statusCounts.PENDING;
   }
   return counts;
 }

@@ -8,12 +8,17 @@ export function slotRow(over: Partial<SlotRow> & Pick<SlotRow, 'index' | 'functi
 
 export function stateRow(over: Partial<StateRow> & Pick<StateRow, 'key' | 'action'>): StateRow {
   const seq = over.seq ?? 0;
+  const slots = over.slots ?? [];
+  const statusCounts = { PENDING: 0, SUCCEEDED: 0, FAILED: 0 };
+  for (const slot of slots) statusCounts[slot.status]++;
   return {
     id: `${over.key}#${seq}/0/${over.action}`,
     seq,
     eventIndex: 0,
     completed: false,
-    slots: [],
+    slotCount: slots.length,
+    statusCounts,
     ...over,
+    slots,
   };
 }

@@ -110,6 +110,8 @@ export interface StateSummary {
   action: string;
   completed: boolean;
   slotCount: number;
+  /** Slots by status, so a view can count them without fetching them. */
+  statusCounts: Record<SlotStatus, number>;
 }
 
 export type QueryResult =

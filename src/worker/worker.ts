@@ -12,6 +12,7 @@ import { MemoryStore, recordedInputs } from '../runtime/stateStore';
 import { AgentLoadError, compileAgent, loadAgent } from './agentLoader';
 import { makeCallSiteCapture } from './callSite';
 import { HaltableStore } from './haltableStore';
+import { summarizeState } from './stateSummary';
 import { DebugController } from './debugController';
 import type { CrashPlan, FromWorker, Query, QueryResult, StartRequest, ToWorker } from './protocol';
 
@@ -216,15 +217,7 @@ function answer(query: Query): QueryResult {
     case 'states':
       return {
         kind: 'states',
-        states: [...store.states()].map((s) => ({
-          id: s.id,
-          key: s.key,
-          seq: s.seq,
-          eventIndex: s.eventIndex,
-          action: s.action,
-          completed: s.completed,
-          slotCount: s.slots.length,
-        })),
+        states: [...store.states()].map(summarizeState),
       };
     case 'state': {
       const s = store.get(query.stateId);
