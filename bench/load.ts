@@ -2,6 +2,7 @@
 // `npm run bench` builds first). Figures, each with a baseline measured in the same run:
 // load_slots_scope_ms_100k        scopes (the Slots scope) of an action with 100k slots  vs. a DAP threads round trip
 // load_slots_page_ms_100k         a page of 100 of those slots                           vs. a DAP threads round trip
+// load_slots_view_refresh_ms_100k the `slots` request as the views send it (latest 1000)  vs. the unpaged request
 // load_slots_request_ms_100k      the custom `slots` request for them, unpaged (as the   vs. the same body built in process from the journal
 //                                 extension's Slots view asks), the worker answering
 // load_worker_bytes_per_slot      worker peak RSS (VmHWM), 100k vs 10k slots, per slot   vs. journal bytes per slot
@@ -126,7 +127,16 @@ async function slotFigures(): Promise<number> {
     );
   }
   const bigMemory = { worker: peakRss(big.worker), adapter: peakRss(big.adapter) };
-  // The custom `slots` request as the extension's Slots view sends it: every slot, unpaged.
+  // The custom `slots` request as the extension's views send it: the latest 1000 per action.
+  const viewMs = await medianMs(
+    async () => {
+      const r = await big.dc.customRequest('slots', { limit: 1000 });
+      if (r.body.states[0].slotCount !== 100_000) throw new Error('slots: a wrong count');
+    },
+    5,
+    1,
+  );
+  // The same request unpaged, as a client that wants every slot at once sends it.
   const slotsMs = await medianMs(
     async () => {
       const r = await big.dc.customRequest('slots', {});
@@ -146,6 +156,7 @@ async function slotFigures(): Promise<number> {
   report('load_slots_scope_ms_100k', scopeMs, 'ms', threadsMs);
   report('load_slots_page_ms_100k', median(pages), 'ms', threadsMs);
   report('load_slots_request_ms_100k', slotsMs, 'ms', inProcessMs);
+  report('load_slots_view_refresh_ms_100k', viewMs, 'ms', slotsMs);
   const slots = 90_000;
   const journalPerSlot = big.journalBytes / 100_000;
   report(
