@@ -17,6 +17,7 @@ import {
   sleep,
   stopShown,
   terminated,
+  launchAliceStoppedAt,
 } from './support';
 
 /** The order of the Inject Crash quick pick: "now", then the crash points (crashPoints.ts). */
@@ -28,15 +29,7 @@ describe('Commands', () => {
   const chargeLine = () => sample().lineOf('ctx.durableExecute(charge');
 
   it('arms a before-outcome crash from the Inject Crash quick pick, and it strikes the charge', async () => {
-    const iso = isolated();
-    addBreakpoint(sample().agent, chargeLine());
-    const s = await launch({
-      program: sample().agent,
-      inputs: ALICE,
-      stateDir: iso.stateDir,
-      env: iso.env,
-    });
-    const stop = await nextStop(s);
+    const { s, stop, iso } = await launchAliceStoppedAt(chargeLine());
     await stopShown(s, stop);
     const mark = recorder().mark();
     const picked = vscode.commands.executeCommand('durableRun.injectCrash');

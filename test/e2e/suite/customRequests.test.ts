@@ -12,6 +12,7 @@ import {
   recorder,
   sample,
   terminated,
+  launchAliceStoppedAt,
 } from './support';
 
 describe('Custom requests and events', () => {
@@ -21,15 +22,7 @@ describe('Custom requests and events', () => {
   const receiptLine = () => sample().lineOf('ctx.durableExecute(sendReceipt');
 
   it('answers slots with each action execution and its slots, a page at a time', async () => {
-    const iso = isolated();
-    addBreakpoint(sample().agent, receiptLine());
-    const s = await launch({
-      program: sample().agent,
-      inputs: ALICE,
-      stateDir: iso.stateDir,
-      env: iso.env,
-    });
-    await nextStop(s);
+    const { s } = await launchAliceStoppedAt(receiptLine());
     const all = (await s.session.customRequest('slots')) as SlotsResponseBody;
     assert.equal(all.attempt, 1);
     const checkout = all.states.find((st) => st.action === 'checkout');
@@ -105,15 +98,7 @@ describe('Custom requests and events', () => {
   });
 
   it('crashes the paused agent where it stands with injectCrash now', async () => {
-    const iso = isolated();
-    addBreakpoint(sample().agent, chargeLine());
-    const s = await launch({
-      program: sample().agent,
-      inputs: ALICE,
-      stateDir: iso.stateDir,
-      env: iso.env,
-    });
-    await nextStop(s);
+    const { s, iso } = await launchAliceStoppedAt(chargeLine());
     const mark = recorder().mark();
     await s.session.customRequest('injectCrash', { point: 'before-call', now: true });
     const crash = await recorder().event<{ attempt: number; functionId?: string }>(

@@ -17,6 +17,7 @@ import {
   scopesOf,
   sourceFile,
   variablesOf,
+  launchAliceStoppedAt,
 } from './support';
 
 /** A small agent whose durable call can fail, and whose action can throw, for the exception filters. */
@@ -62,15 +63,7 @@ describe('Breakpoints and stepping', () => {
   const chargeLine = () => sample().lineOf('ctx.durableExecute(charge');
 
   it('stops on a breakpoint at the charge call with the Call, Slots, Event, Action State and Attempt scopes', async () => {
-    const iso = isolated();
-    addBreakpoint(sample().agent, chargeLine());
-    const s = await launch({
-      program: sample().agent,
-      inputs: ALICE,
-      stateDir: iso.stateDir,
-      env: iso.env,
-    });
-    const stop = await nextStop(s);
+    const { s, stop } = await launchAliceStoppedAt(chargeLine());
     assert.equal(stop.reason, 'breakpoint');
     assert.equal(sourceFile(stop.top.source), sample().agent);
     assert.equal(stop.top.line, chargeLine());

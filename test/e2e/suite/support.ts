@@ -342,6 +342,20 @@ export interface Stop {
 }
 
 /** Waits for the next stopped event after `since` and returns it with the top stack frame. */
+/** Debugs the sample for alice, with a breakpoint on `line`, in a state folder of its own, until it stops. */
+export async function launchAliceStoppedAt(line: number) {
+  const iso = isolated();
+  addBreakpoint(sample().agent, line);
+  const s = await launch({
+    program: sample().agent,
+    inputs: ALICE,
+    stateDir: iso.stateDir,
+    env: iso.env,
+  });
+  const stop = await nextStop(s);
+  return { iso, s, stop };
+}
+
 export async function nextStop(
   s: Started,
   since = s.since,
