@@ -3,7 +3,7 @@
 set -euo pipefail
 
 CODE_SERVER_VERSION=4.100.3
-CACHE_DIR="${DURABLE_E2E_CACHE:-$HOME/.cache/durable-run-e2e}"
+CACHE_DIR="${DURABLE_E2E_CACHE:-${HOME:-/root}/.cache/durable-run-e2e}"
 CS_DIR="$CACHE_DIR/code-server"
 MARKER="$CS_DIR/.installed-$CODE_SERVER_VERSION"
 APT_PACKAGES=(libkrb5-dev ripgrep chromium)
