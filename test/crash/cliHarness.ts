@@ -93,6 +93,24 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
 }
 
 /** One parsed --json line; every line of a --json stdout must be a JSON object. */
+/** What a crash test runs against: its inputs file, its state folder, and the agent's environment. */
+export interface Scenario {
+  inputs: string;
+  state: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** `run AGENT --crash CRASH --json` over the scenario's inputs and state folder. */
+export function runCrashing(agent: string, s: Scenario, crash: string): Promise<CliResult> {
+  const args = ['run', agent, '--inputs', s.inputs, '--state', s.state, '--crash', crash, '--json'];
+  return runCli(args, { env: s.env });
+}
+
+/** `recover AGENT --json` over the scenario's state folder. */
+export function recoverJson(agent: string, s: Scenario): Promise<CliResult> {
+  return runCli(['recover', agent, '--state', s.state, '--json'], { env: s.env });
+}
+
 export type JsonEvent = Record<string, unknown> & { event?: string };
 
 export function jsonLines(stdout: string): JsonEvent[] {

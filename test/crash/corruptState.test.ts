@@ -20,6 +20,7 @@ import {
   tempDir,
   writeAgent,
   writeInputs,
+  recoverJson,
 } from './cliHarness';
 
 const AGENT = path.join(FIXTURES, 'ledgerAgent.ts');
@@ -103,9 +104,7 @@ describe('a torn journal through the CLI', () => {
     );
     assert.deepEqual(fs.readFileSync(s.journal), torn, 'reading changes nothing');
 
-    const recovered = await runCli(['recover', AGENT, '--state', s.state, '--json'], {
-      env: s.env,
-    });
+    const recovered = await recoverJson(AGENT, s);
     assert.equal(recovered.code, 0, recovered.stderr);
     const [warning] = eventsOf(recovered, 'warning');
     assert.match(

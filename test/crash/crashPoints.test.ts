@@ -17,6 +17,8 @@ import {
   slotsOf,
   tempDir,
   writeInputs,
+  runCrashing,
+  recoverJson,
 } from './cliHarness';
 
 const AGENT = path.join(FIXTURES, 'ledgerAgent.ts');
@@ -267,9 +269,7 @@ describe('a crash at each crash point, then recovery', () => {
       assert.deepEqual(slotSummary(await slotsOf(s.state)), c.slotsAfterCrash);
       assert.deepEqual(ledgerCounts(s.ledger), c.ledgerAfterCrash);
 
-      const recovered = await runCli(['recover', AGENT, '--state', s.state, '--json'], {
-        env: s.env,
-      });
+      const recovered = await recoverJson(AGENT, s);
       assert.equal(recovered.code, 0, recovered.stderr);
       assert.deepEqual(callPaths(recovered), c.recovery);
       assert.deepEqual(ledgerCounts(s.ledger), c.ledgerAfterRecovery);
@@ -285,20 +285,7 @@ describe('a crash at each crash point, then recovery', () => {
 
   it('after-pending on a completion-only call never strikes (no PENDING is persisted), so the run completes', async () => {
     const s = setup();
-    const run = await runCli(
-      [
-        'run',
-        AGENT,
-        '--inputs',
-        s.inputs,
-        '--state',
-        s.state,
-        '--crash',
-        'after-pending:email',
-        '--json',
-      ],
-      { env: s.env },
-    );
+    const run = await runCrashing(AGENT, s, 'after-pending:email');
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(eventsOf(run, 'crash'), []);
     assert.deepEqual(ledgerCounts(s.ledger), ONCE);

@@ -19,6 +19,8 @@ import {
   workerOf,
   writeAgent,
   writeInputs,
+  runCrashing,
+  recoverJson,
 } from './cliHarness';
 
 const AGENT = path.join(FIXTURES, 'hostileAgent.ts');
@@ -130,7 +132,7 @@ describe('payloads that cannot be encoded, circular and large payloads', () => {
         },
       },
     ]);
-    const again = await runCli(['recover', AGENT, '--state', s.state, '--json'], { env: s.env });
+    const again = await recoverJson(AGENT, s);
     assert.equal(again.code, 1);
     assert.deepEqual(callPaths(again), ['k misbehave#0 giveFunction replay FAILED']);
     assert.deepEqual(ledgerCounts(s.ledger), { 'giveFunction:x': 1 });
@@ -168,24 +170,9 @@ describe('payloads that cannot be encoded, circular and large payloads', () => {
       tags: ['a', 'b'],
       big: (2n ** 70n).toString(),
     };
-    const run = await runCli(
-      [
-        'run',
-        AGENT,
-        '--inputs',
-        s.inputs,
-        '--state',
-        s.state,
-        '--crash',
-        'before-complete:misbehave',
-        '--json',
-      ],
-      { env: s.env },
-    );
+    const run = await runCrashing(AGENT, s, 'before-complete:misbehave');
     assert.equal(run.code, 3, run.stderr);
-    const recovered = await runCli(['recover', AGENT, '--state', s.state, '--json'], {
-      env: s.env,
-    });
+    const recovered = await recoverJson(AGENT, s);
     assert.equal(recovered.code, 0, recovered.stderr);
     assert.deepEqual(callPaths(recovered), ['k misbehave#0 circular replay SUCCEEDED']);
     assert.deepEqual(eventsOf(recovered, 'output')[0].output, expected);
@@ -193,25 +180,10 @@ describe('payloads that cannot be encoded, circular and large payloads', () => {
 
   it('a 24 MiB result is persisted and replayed intact', async () => {
     const s = setup('big', { mb: 24 });
-    const run = await runCli(
-      [
-        'run',
-        AGENT,
-        '--inputs',
-        s.inputs,
-        '--state',
-        s.state,
-        '--crash',
-        'before-complete:misbehave',
-        '--json',
-      ],
-      { env: s.env },
-    );
+    const run = await runCrashing(AGENT, s, 'before-complete:misbehave');
     assert.equal(run.code, 3, run.stderr);
     assert.ok(fs.statSync(path.join(s.state, 'journal.jsonl')).size > 24 * 1024 * 1024);
-    const recovered = await runCli(['recover', AGENT, '--state', s.state, '--json'], {
-      env: s.env,
-    });
+    const recovered = await recoverJson(AGENT, s);
     assert.equal(recovered.code, 0, recovered.stderr);
     assert.deepEqual(callPaths(recovered), ['k misbehave#0 blob replay SUCCEEDED']);
     assert.deepEqual(eventsOf(recovered, 'output')[0].output, {
@@ -301,9 +273,7 @@ describe('hostile agents', () => {
       /the agent's process ended unexpectedly \(exit code 7\) before the attempt finished; run "recover" to continue/,
     );
     assert.deepEqual(eventsOf(run, 'done'), []);
-    const recovered = await runCli(['recover', AGENT, '--state', s.state, '--json'], {
-      env: s.env,
-    });
+    const recovered = await recoverJson(AGENT, s);
     assert.equal(recovered.code, 0, recovered.stderr);
     assert.deepEqual(callPaths(recovered), ['k misbehave#0 step replay SUCCEEDED']);
     assert.deepEqual(eventsOf(recovered, 'output')[0].output, { after: 2 });

@@ -17,6 +17,8 @@ import {
   tempDir,
   writeInputs,
   type SlotLine,
+  runCrashing,
+  recoverJson,
 } from './cliHarness';
 
 const AGENT = path.join(FIXTURES, 'ledgerAgent.ts');
@@ -54,20 +56,7 @@ describe('recovery scenarios through the CLI', () => {
   it("a crash in one key loses none of the other keys' persisted slots, and recovery replays them", async () => {
     const keys = ['a', 'b', 'c'];
     const s = setup(keys);
-    const run = await runCli(
-      [
-        'run',
-        AGENT,
-        '--inputs',
-        s.inputs,
-        '--state',
-        s.state,
-        '--crash',
-        'before-outcome:email',
-        '--json',
-      ],
-      { env: s.env },
-    );
+    const run = await runCrashing(AGENT, s, 'before-outcome:email');
     assert.equal(run.code, 3, run.stderr);
     // Every call reported before the crash had its outcome persisted: each must be in the journal.
     const persisted = eventsOf(run, 'call').map(
@@ -79,9 +68,7 @@ describe('recovery scenarios through the CLI', () => {
     for (const call of persisted)
       assert.ok(afterCrash.includes(call), `${call} survived the crash`);
 
-    const recovered = await runCli(['recover', AGENT, '--state', s.state, '--json'], {
-      env: s.env,
-    });
+    const recovered = await recoverJson(AGENT, s);
     assert.equal(recovered.code, 0, recovered.stderr);
     const paths = callPaths(recovered);
     for (const e of eventsOf(run, 'call')) {
@@ -125,7 +112,7 @@ describe('recovery scenarios through the CLI', () => {
       'a order#1 charge replay SUCCEEDED',
       'a order#2 email replay SUCCEEDED',
     ]);
-    const last = await runCli(['recover', AGENT, '--state', s.state, '--json'], { env: s.env });
+    const last = await recoverJson(AGENT, s);
     assert.equal(last.code, 0, last.stderr);
     assert.deepEqual(callPaths(last), ['a ship#0 label reconcile SUCCEEDED']);
     assert.deepEqual(ledgerCounts(s.ledger), { 'charge:o1': 1, 'email:o1': 1, 'label:o1': 1 });
@@ -151,20 +138,7 @@ describe('recovery scenarios through the CLI', () => {
     const agent = path.join(s.dir, 'agent.ts');
     const source = fs.readFileSync(AGENT, 'utf8');
     fs.writeFileSync(agent, source);
-    const run = await runCli(
-      [
-        'run',
-        agent,
-        '--inputs',
-        s.inputs,
-        '--state',
-        s.state,
-        '--crash',
-        'before-complete:order',
-        '--json',
-      ],
-      { env: s.env },
-    );
+    const run = await runCrashing(agent, s, 'before-complete:order');
     assert.equal(run.code, 3, run.stderr);
     const before = await slotsOf(s.state);
 
@@ -175,9 +149,7 @@ describe('recovery scenarios through the CLI', () => {
     );
     assert.notEqual(edited, source);
     fs.writeFileSync(agent, edited);
-    const recovered = await runCli(['recover', agent, '--state', s.state, '--json'], {
-      env: s.env,
-    });
+    const recovered = await recoverJson(agent, s);
     assert.equal(recovered.code, 0, recovered.stderr);
     assert.deepEqual(callPaths(recovered), [
       'a order#0 quote replay SUCCEEDED',
@@ -201,20 +173,7 @@ describe('recovery scenarios through the CLI', () => {
     const agent = path.join(s.dir, 'agent.ts');
     const source = fs.readFileSync(AGENT, 'utf8');
     fs.writeFileSync(agent, source);
-    const run = await runCli(
-      [
-        'run',
-        agent,
-        '--inputs',
-        s.inputs,
-        '--state',
-        s.state,
-        '--crash',
-        'before-call:email',
-        '--json',
-      ],
-      { env: s.env },
-    );
+    const run = await runCrashing(agent, s, 'before-call:email');
     assert.equal(run.code, 3, run.stderr);
     const edited = source.replace(
       'durableExecute(quote, [order])',
@@ -222,9 +181,7 @@ describe('recovery scenarios through the CLI', () => {
     );
     assert.notEqual(edited, source);
     fs.writeFileSync(agent, edited);
-    const recovered = await runCli(['recover', agent, '--state', s.state, '--json'], {
-      env: s.env,
-    });
+    const recovered = await recoverJson(agent, s);
     assert.equal(recovered.code, 0, recovered.stderr);
     assert.deepEqual(callPaths(recovered), [
       'a order#0 quote clear-and-execute SUCCEEDED',
@@ -239,20 +196,7 @@ describe('recovery scenarios through the CLI', () => {
 
   it('a PENDING slot met by a call without a reconciler runs the call again and says so in a warning event', async () => {
     const s = setup();
-    const run = await runCli(
-      [
-        'run',
-        AGENT,
-        '--inputs',
-        s.inputs,
-        '--state',
-        s.state,
-        '--crash',
-        'before-outcome:charge',
-        '--json',
-      ],
-      { env: s.env },
-    );
+    const run = await runCrashing(AGENT, s, 'before-outcome:charge');
     assert.equal(run.code, 3, run.stderr);
     assert.deepEqual(ledgerCounts(s.ledger), { 'charge:o1': 1 });
     const recovered = await runCli(['recover', AGENT, '--state', s.state, '--json'], {
@@ -276,7 +220,7 @@ describe('recovery scenarios through the CLI', () => {
     });
     assert.equal(run.code, 0, run.stderr);
     const ledger = fs.readFileSync(s.ledger);
-    const again = await runCli(['recover', AGENT, '--state', s.state, '--json'], { env: s.env });
+    const again = await recoverJson(AGENT, s);
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(callPaths(again), []);
     assert.deepEqual(
