@@ -8,7 +8,7 @@
 // load_worker_bytes_per_slot      worker peak RSS (VmHWM), 100k vs 10k slots, per slot   vs. journal bytes per slot
 // load_adapter_bytes_per_slot     the same for the adapter process                       vs. journal bytes per slot
 // load_worker_bytes_per_attempt_100k  worker peak RSS growth per crash-and-recover of that  vs. journal growth per attempt
-//                                 action (replaying 100k calls each time)
+//                                 action (replaying 100k calls each time), from the first recovery on
 // load_cli_run_ms_10k_actions     `durable-run run` of 10k actions over 1k keys          vs. the same attempt in process on a MemoryStore
 // load_threads_ms_1k_keys         threads with 1k keys, stopped                          vs. threads with 1 key
 // load_slots_request_ms_10k_actions  the custom `slots` request, the worker answering     vs. the same body built in process from the journal
@@ -181,27 +181,29 @@ async function slotFigures(): Promise<number> {
 }
 
 /**
- * Crashes the stopped session and recovers it `attempts` times (each recovery replays every slot
- * and stops at `finish` again): how much the next worker's peak RSS grows per attempt, against
- * how much the journal grows (each replayed call appends a replay note, and a worker holds the
- * whole timeline of every attempt in memory).
+ * Crashes the stopped session and recovers it, once to have a recovering worker to compare with,
+ * then `attempts` times more (each recovery replays every slot and stops at `finish` again): how
+ * much the last worker's peak RSS exceeds the first recovering worker's, per attempt, against how
+ * much the journal grows per attempt. Flat when a worker's timeline does not grow with recoveries.
  */
 async function attemptGrowth(
   s: Session & { stateDir: string },
   attempts: number,
 ): Promise<{ workerPerAttempt: number; journalPerAttempt: number }> {
   const journal = path.join(s.stateDir, JOURNAL_FILE);
-  const first = { rss: peakRss(s.worker), bytes: fs.statSync(journal).size };
   let worker = s.worker;
   s.dc.on('durableRun.worker', (e: DebugProtocol.Event) => (worker = e.body.pid));
-  for (let i = 0; i < attempts; i++) {
+  const crashAndRecover = async () => {
     const crashed = s.dc.waitForEvent('durableRun.crash');
     await s.dc.customRequest('injectCrash', { point: 'before-call', now: true });
     await crashed;
     const stopped = s.dc.waitForEvent('stopped');
     await s.dc.customRequest('recover', {});
     await stopped;
-  }
+  };
+  await crashAndRecover();
+  const first = { rss: peakRss(worker), bytes: fs.statSync(journal).size };
+  for (let i = 0; i < attempts; i++) await crashAndRecover();
   return {
     workerPerAttempt: (peakRss(worker) - first.rss) / attempts,
     journalPerAttempt: (fs.statSync(journal).size - first.bytes) / attempts,

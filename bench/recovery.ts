@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { defineAgent } from '../src/runtime/agent';
 import { runAttempt } from '../src/runtime/agentRunner';
 import { encode } from '../src/runtime/codec';
+import { attemptViews } from '../src/runtime/inspect';
 import { argsDigest, stateIdOf } from '../src/runtime/identity';
 import {
   JOURNAL_FILE,
@@ -82,7 +83,9 @@ async function timeRecovery(dir: string, n: number): Promise<{ ms: number; floor
     const store = JournalStore.open(dir, { agent: AGENT });
     const result = await runAttempt([{ key: 'k', input: n }], { agent, store, kind: 'recover' });
     store.close();
-    replayed = store.timeline().filter((r) => r.op === 'call' && r.path === 'replay').length;
+    replayed = attemptViews(store.timeline())
+      .flatMap((a) => a.calls)
+      .filter((c) => c.path === 'replay').length;
     if (result.failures.length > 0 || result.outputs[0]?.output !== n * (n - 1)) {
       throw new Error('the recovery bench run went wrong');
     }

@@ -3,7 +3,9 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ActionState, Slot } from '../runtime/actionState';
+import { replayReason } from '../runtime/callPlan';
 import { encode } from '../runtime/codec';
+import type { TimelineRecord } from '../runtime/stateStore';
 import { summarizeState } from '../worker/stateSummary';
 import type { StateSource } from './stateSource';
 import { slotsBody } from './viewData';
@@ -23,7 +25,10 @@ function stateWith(slots: Slot[]): ActionState {
   };
 }
 
-function sourceOf(state: ActionState): StateSource & { asked: number } {
+function sourceOf(
+  state: ActionState,
+  timeline: TimelineRecord[] = [],
+): StateSource & { asked: number } {
   const source = {
     asked: 0,
     states: async () => [summarizeState(state)],
@@ -32,7 +37,7 @@ function sourceOf(state: ActionState): StateSource & { asked: number } {
       source.asked += count;
       return state.slots.slice(start, start + count);
     },
-    timeline: async () => [],
+    timeline: async () => timeline,
   };
   return source;
 }
@@ -71,5 +76,48 @@ describe('the slots body for the views', () => {
   it('returns every slot without a limit', async () => {
     const body = await slotsBody(sourceOf(stateWith(slots)), {}, () => undefined);
     assert.equal(body.states[0].slots.length, 5000);
+  });
+
+  it('gives each slot of the page the path of the last attempt that reached it, replay ranges included', async () => {
+    const id = 'k#0/0/act';
+    const ran = (attempt: number, index: number): TimelineRecord => ({
+      op: 'call',
+      attempt,
+      id,
+      index,
+      functionId: index % 2 === 0 ? 'even' : 'odd',
+      path: 'execute',
+      status: 'SUCCEEDED',
+      reason: 'no slot at this position yet: the call runs',
+    });
+    const timeline: TimelineRecord[] = [
+      ...Array.from({ length: 4999 }, (_, i) => ran(1, i)),
+      {
+        op: 'replays',
+        attempt: 2,
+        id,
+        from: 0,
+        count: 4998,
+        status: 'SUCCEEDED',
+        functions: Array.from({ length: 4998 }, (_, i): [string, number] => [
+          i % 2 === 0 ? 'even' : 'odd',
+          1,
+        ]),
+      },
+    ];
+    const body = await slotsBody(
+      sourceOf(stateWith(slots), timeline),
+      { limit: 3 },
+      () => undefined,
+    );
+    assert.deepEqual(
+      body.states[0].slots.map((s) => [s.index, s.path, s.reason]),
+      [
+        [4997, 'replay', replayReason('SUCCEEDED')],
+        // Attempt 2 has not reached this call yet: the path is still attempt 1's.
+        [4998, 'execute', 'no slot at this position yet: the call runs'],
+        [4999, undefined, undefined],
+      ],
+    );
   });
 });

@@ -5,6 +5,7 @@ import type { Slot } from '../runtime/actionState';
 import type { SourceLocation } from '../runtime/boundaries';
 import { attemptViews, slotViews } from '../runtime/inspect';
 import type { TimelineRecord } from '../runtime/stateStore';
+import { callNotes, type CallNote } from '../runtime/timelineLog';
 import type {
   SlotRow,
   SlotsArguments,
@@ -13,17 +14,27 @@ import type {
 } from './customProtocol';
 import type { StateSource } from './stateSource';
 
-/** Latest path per call: stateId → index → the last timeline call record that reached it. */
-function latestPaths(
-  records: readonly TimelineRecord[],
-): Map<string, Map<number, Extract<TimelineRecord, { op: 'call' }>>> {
-  const out = new Map<string, Map<number, Extract<TimelineRecord, { op: 'call' }>>>();
+/** The call records and replay ranges of each action execution, in timeline order. */
+function callRecordsById(records: readonly TimelineRecord[]): Map<string, TimelineRecord[]> {
+  const out = new Map<string, TimelineRecord[]>();
   for (const r of records) {
-    if (r.op !== 'call') continue;
-    let byIndex = out.get(r.id);
-    if (!byIndex) out.set(r.id, (byIndex = new Map()));
-    byIndex.set(r.index, r);
+    if (r.op !== 'call' && r.op !== 'replays') continue;
+    let list = out.get(r.id);
+    if (!list) out.set(r.id, (list = []));
+    list.push(r);
   }
+  return out;
+}
+
+/** For the calls start to start + count - 1: the last record that reached each. */
+function latestPaths(
+  records: readonly TimelineRecord[] | undefined,
+  start: number,
+  count: number,
+): Array<CallNote | undefined> {
+  const out = new Array<CallNote | undefined>(count);
+  for (const r of records ?? [])
+    for (const c of callNotes(r, start, start + count)) out[c.index - start] = c;
   return out;
 }
 
@@ -50,7 +61,7 @@ export async function slotsBody(
   callSite: (functionId: string, occurrence: number) => SourceLocation | undefined,
 ): Promise<SlotsResponseBody> {
   const [summaries, records] = await Promise.all([source.states(), source.timeline()]);
-  const paths = latestPaths(records);
+  const callRecords = callRecordsById(records);
   const chosen = summaries
     .filter((s) => args.stateId === undefined || s.id === args.stateId)
     .sort(
@@ -74,9 +85,10 @@ export async function slotsBody(
       ]);
       const views = slotViews({ slots } as never, 0, slots.length);
       const occ = occurrences(slots, before);
+      const paths = latestPaths(callRecords.get(s.id), start, slots.length);
       const rows: SlotRow[] = views.map((v, i) => {
         const index = start + i;
-        const taken = paths.get(s.id)?.get(index);
+        const taken = paths[i];
         const site = callSite(v.functionId, occ[i]);
         return {
           ...v,

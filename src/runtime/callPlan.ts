@@ -1,5 +1,5 @@
 // Deciding what a durable call does, from the slot at the cursor (spec sections 8.1 and 8.2).
-import { isTerminal, slotMatches, type Slot } from './actionState';
+import { isTerminal, slotMatches, type Slot, type SlotStatus } from './actionState';
 
 /** The recovery path a call takes; shown per call in the timeline and the debugger. */
 export type CallPath = 'execute' | 'replay' | 'reconcile' | 'clear-and-execute';
@@ -10,6 +10,11 @@ export interface CallPlan {
   reason: string;
   /** Set when a PENDING slot is met without a reconciler: the call runs again, and says so. */
   warning?: string;
+}
+
+/** Why a finished slot is replayed; also rebuilt for the calls a replay range of the timeline holds. */
+export function replayReason(status: SlotStatus): string {
+  return `the slot holds a ${status} outcome: it is replayed and the function does not run`;
 }
 
 export function planCall(
@@ -27,10 +32,7 @@ export function planCall(
     };
   }
   if (isTerminal(slot)) {
-    return {
-      path: 'replay',
-      reason: `the slot holds a ${slot.status} outcome: it is replayed and the function does not run`,
-    };
+    return { path: 'replay', reason: replayReason(slot.status) };
   }
   if (hasReconciler) {
     return {

@@ -4,6 +4,7 @@ import type { ActionState, SlotStatus } from './actionState';
 import type { CallPath } from './callPlan';
 import { decode, toPlainJson, type Encoded } from './codec';
 import type { StateStore, TimelineRecord } from './stateStore';
+import { callNotes } from './timelineLog';
 
 export interface SlotView {
   index: number;
@@ -93,15 +94,16 @@ export function attemptViews(records: readonly TimelineRecord[]): AttemptView[] 
     if (r.op === 'inputs') continue;
     const view = byNumber.get(r.attempt);
     if (!view) continue;
-    if (r.op === 'call')
-      view.calls.push({
-        id: r.id,
-        index: r.index,
-        functionId: r.functionId,
-        path: r.path,
-        status: r.status,
-        reason: r.reason,
-      });
+    if (r.op === 'call' || r.op === 'replays')
+      for (const c of callNotes(r))
+        view.calls.push({
+          id: c.id,
+          index: c.index,
+          functionId: c.functionId,
+          path: c.path,
+          status: c.status,
+          reason: c.reason,
+        });
     else if (r.op === 'action') view.actions.push({ id: r.id, outcome: r.outcome, error: r.error });
     else if (r.op === 'crash') {
       view.crash = { point: r.point, id: r.id, index: r.index, functionId: r.functionId };

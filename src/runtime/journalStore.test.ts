@@ -7,8 +7,11 @@ import { after, describe, it } from 'node:test';
 import type { StateMutation } from './actionState';
 import { defineAgent } from './agent';
 import { runAttempt } from './agentRunner';
+import type { RuntimeHooks } from './boundaries';
+import { replayReason } from './callPlan';
 import { encode } from './codec';
 import { StateFileError } from './errors';
+import { attemptViews } from './inspect';
 import { JOURNAL_FILE, JOURNAL_FORMAT, JOURNAL_VERSION, JournalStore } from './journalStore';
 import type { TimelineRecord } from './stateStore';
 import { IDENTITY, STATE_ID, counted, pending, succeeded } from './testSupport';
@@ -54,14 +57,20 @@ function callNote(index: number, path: 'replay' | 'execute'): TimelineRecord {
   };
 }
 
-/** The records of a journal after its header, as `op` (or `call N`). */
+/** A range of calls replayed in attempt 1 of STATE_ID, as the store keeps it. */
+function replays(from: number, functions: Array<[string, number]>): TimelineRecord {
+  const count = functions.reduce((sum, [, n]) => sum + n, 0);
+  return { op: 'replays', attempt: 1, id: STATE_ID, from, count, status: 'SUCCEEDED', functions };
+}
+
+/** The records of a journal after its header, as `op` (`replays FIRST-LAST` for a range). */
 function recordsOf(file: string): string[] {
   return lines(file)
     .slice(1)
     .filter(Boolean)
     .map((l) => {
       const r = JSON.parse(l);
-      return r.op === 'call' ? `call ${r.index}` : r.op;
+      return r.op === 'replays' ? `replays ${r.from}-${r.from + r.count - 1}` : r.op;
     });
 }
 
@@ -203,25 +212,33 @@ describe('JournalStore round trip', () => {
     again.close();
   });
 
-  it('writes replay notes in the order they were made, with the persists and other notes around them', () => {
+  it('writes replayed calls as ranges, in order with the persists and other notes around them', () => {
     const dir = newDir();
     const store = JournalStore.open(dir, { agent: 'shop' });
-    store.persist(init);
+    for (const m of [init, slot0done, slot1]) store.persist(m);
     store.note(callNote(0, 'replay'));
     store.note(callNote(1, 'replay'));
-    store.persist(slot0);
+    store.persist({ ...slot1, index: 2 });
     store.note(callNote(2, 'replay'));
     store.note({ op: 'crash', attempt: 1, point: 'before-call' });
-    // The crash note is written at once, and brings the replay notes made before it.
+    // The crash note is written at once, and brings the replayed calls noted before it.
     assert.deepEqual(recordsOf(journalOf(dir)), [
       'init',
-      'call 0',
-      'call 1',
       'slot',
-      'call 2',
+      'slot',
+      'replays 0-1',
+      'slot',
+      'replays 2-2',
       'crash',
     ]);
     store.close();
+    // Read back, the two parts of the range are one again.
+    const again = JournalStore.open(dir, { agent: 'shop' });
+    assert.deepEqual(again.timeline(), [
+      replays(0, [['f', 3]]),
+      { op: 'crash', attempt: 1, point: 'before-call' },
+    ]);
+    again.close();
   });
 
   it('writes the note of a call that ran at once, as it goes with a persist', () => {
@@ -229,23 +246,97 @@ describe('JournalStore round trip', () => {
     const store = JournalStore.open(dir, { agent: 'shop' });
     store.persist(init);
     store.note(callNote(0, 'execute'));
-    assert.deepEqual(recordsOf(journalOf(dir)), ['init', 'call 0']);
+    assert.deepEqual(recordsOf(journalOf(dir)), ['init', 'call']);
     store.close();
   });
 
-  it('writes buffered replay notes as soon as the event loop turns, and at close', async () => {
+  it('writes held-back replayed calls as soon as the event loop turns, and at close', async () => {
     const dir = newDir();
     const store = JournalStore.open(dir, { agent: 'shop' });
+    for (const m of [init, slot0done, slot1]) store.persist(m);
     store.note(callNote(0, 'replay'));
-    assert.deepEqual(recordsOf(journalOf(dir)), []);
+    assert.deepEqual(recordsOf(journalOf(dir)), ['init', 'slot', 'slot']);
     await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(recordsOf(journalOf(dir)), ['call 0']);
+    assert.deepEqual(recordsOf(journalOf(dir)), ['init', 'slot', 'slot', 'replays 0-0']);
     store.note(callNote(1, 'replay'));
     store.close();
-    assert.deepEqual(recordsOf(journalOf(dir)), ['call 0', 'call 1']);
+    assert.deepEqual(recordsOf(journalOf(dir)).slice(3), ['replays 0-0', 'replays 1-1']);
     const again = JournalStore.open(dir, { agent: 'shop' });
-    assert.deepEqual(again.timeline(), [callNote(0, 'replay'), callNote(1, 'replay')]);
+    assert.deepEqual(again.timeline(), [replays(0, [['f', 2]])]);
     again.close();
+  });
+
+  it('a recovery that replays 10k calls adds a few records to the journal, and they read back as every call', async () => {
+    const calls = 10_000;
+    const agent = defineAgent({
+      name: 'shop',
+      actions: [
+        {
+          name: 'act',
+          on: ['InputEvent'],
+          run: async (_e, ctx) => {
+            for (let i = 0; i < calls; i++)
+              await ctx.durableExecute(i % 2 ? async function even() {} : async function odd() {});
+          },
+        },
+      ],
+    });
+    const dieBeforeComplete: RuntimeHooks = {
+      boundary(b) {
+        if (b.kind === 'action-end') throw new Error('killed before the completion');
+      },
+    };
+    const dir = newDir();
+    const inputs = [{ key: 'k', input: 1 }];
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const store = JournalStore.open(dir, { agent: 'shop' });
+      await assert.rejects(runAttempt(inputs, { agent, store, hooks: dieBeforeComplete }));
+      store.close();
+    }
+    const records = recordsOf(journalOf(dir));
+    // Attempt 1 ran each call (a pending and an outcome persist, and a note); attempts 2 and 3
+    // replayed them all, in ranges of at most 4096 calls.
+    const replayRecords = records.filter((r) => r.startsWith('replays'));
+    assert.ok(
+      replayRecords.length >= 4 && replayRecords.length <= 6,
+      `expected 2 × 3 range records, got ${replayRecords.length}`,
+    );
+    assert.equal(records.filter((r) => r === 'call').length, calls);
+    const store = JournalStore.open(dir, { agent: 'shop' });
+    const attempts = attemptViews(store.timeline());
+    store.close();
+    assert.deepEqual(
+      attempts.map((a) => [a.attempt, a.calls.length, new Set(a.calls.map((c) => c.path))]),
+      [
+        [1, calls, new Set(['execute'])],
+        [2, calls, new Set(['replay'])],
+        [3, calls, new Set(['replay'])],
+      ],
+    );
+    const replayed = attempts[2].calls;
+    assert.deepEqual(
+      replayed.map((c) => c.index),
+      attempts[0].calls.map((c) => c.index),
+    );
+    assert.deepEqual(
+      replayed.slice(0, 3).map((c) => [c.functionId, c.status, c.reason]),
+      [
+        ['odd', 'SUCCEEDED', replayReason('SUCCEEDED')],
+        ['even', 'SUCCEEDED', replayReason('SUCCEEDED')],
+        ['odd', 'SUCCEEDED', replayReason('SUCCEEDED')],
+      ],
+    );
+  });
+
+  it('reads a journal with a note per replayed call (as written before ranges) as ranges', () => {
+    const dir = writeJournal();
+    fs.appendFileSync(
+      journalOf(dir),
+      [callNote(0, 'replay'), callNote(1, 'replay')].map((r) => JSON.stringify(r) + '\n').join(''),
+    );
+    const store = JournalStore.open(dir, { readOnly: true });
+    assert.deepEqual(store.timeline().at(-1), replays(0, [['f', 2]]));
+    store.close();
   });
 
   it('replays null and undefined results as themselves after a reopen', async () => {
@@ -369,6 +460,32 @@ describe('JournalStore torn and corrupt files', () => {
       assert.equal(e.line, lines(file).length - 1);
       assert.match(e.message, /out of range/);
     });
+  });
+
+  it('a replay range that is malformed or reaches past its slots is a StateFileError naming the line, and the file is kept', () => {
+    const cases: Array<[TimelineRecord | Record<string, unknown>, RegExp]> = [
+      // writeJournal leaves two slots: a range of three cannot have been replayed.
+      [replays(0, [['f', 3]]), /covers calls 0 to 2 of .*, which has 2 slots/],
+      // A huge count would make every reader of the timeline loop.
+      [
+        { ...replays(0, [['f', 2]]), count: 1e15 },
+        /counts 1000000000000000 calls but its functions add up to 2/,
+      ],
+      [{ ...replays(0, [['f', 1]]), status: 'PENDING' }, /only SUCCEEDED or FAILED/],
+      [{ ...replays(0, [['f', 1]]), functions: [['f']] }, /\[functionId, count\] pairs/],
+      [{ ...replays(0, [['f', 1]]), id: 'nobody' }, /nobody, which has no action state/],
+    ];
+    for (const [record, message] of cases) {
+      const dir = writeJournal();
+      const file = journalOf(dir);
+      fs.appendFileSync(file, JSON.stringify(record) + '\n');
+      const before = fs.readFileSync(file);
+      rejectsOpen(dir, {}, (e) => {
+        assert.equal(e.line, lines(file).length - 1);
+        assert.match(e.message, message);
+      });
+      assert.deepEqual(fs.readFileSync(file), before);
+    }
   });
 
   it('a journal of an unknown format version is refused, naming both versions', () => {

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { applyMutation, checkMutation, type ActionState, type StateMutation } from './actionState';
 import { DurableStateError, StateFileError } from './errors';
 import type { StateStore, TimelineRecord } from './stateStore';
+import { rangeProblem, TimelineLog } from './timelineLog';
 
 export const JOURNAL_FILE = 'journal.jsonl';
 export const JOURNAL_FORMAT = 'durable-run-journal';
@@ -27,7 +28,9 @@ interface TornMarker {
 type JournalRecord = StateMutation | TimelineRecord | TornMarker;
 
 const MUTATIONS = new Set(['init', 'slot', 'truncate', 'complete']);
-const TIMELINE = new Set(['inputs', 'attempt', 'call', 'action', 'crash', 'end']);
+const TIMELINE = new Set(['inputs', 'attempt', 'call', 'replays', 'action', 'crash', 'end']);
+/** Replayed calls held back before their ranges are written anyway (see noteReplay). */
+const REPLAYS_PER_WRITE = 4096;
 
 export interface JournalOpenOptions {
   /** The agent's name; a journal of another agent is refused. Omit to read any journal. */
@@ -62,7 +65,7 @@ export class JournalStore implements StateStore {
   /** Things found on open that were tolerated (a torn last line), for the user to see. */
   readonly warnings: string[] = [];
   private readonly map = new Map<string, ActionState>();
-  private readonly records: TimelineRecord[] = [];
+  private log = new TimelineLog();
   private fd: number | undefined;
   /** Lines left unfinished by writes that died (see load); marked before the next record. */
   private tornLines: number[] = [];
@@ -70,8 +73,8 @@ export class JournalStore implements StateStore {
   private endsMidLine = false;
   /** Set when a write failed: some of its bytes may be on disk, so nothing may follow them. */
   private writeFailure: StateFileError | undefined;
-  /** Replay notes not written yet (see bufferReplayNote). */
-  private replayNotes = '';
+  /** Replay ranges not written yet (see noteReplay). */
+  private unwritten = new TimelineLog();
   private flushScheduled = false;
 
   private constructor(
@@ -137,7 +140,7 @@ export class JournalStore implements StateStore {
     this.tornLines = [];
     this.endsMidLine = false;
     this.map.clear();
-    this.records.length = 0;
+    this.log = new TimelineLog();
   }
 
   private create(agent: string): void {
@@ -252,8 +255,13 @@ export class JournalStore implements StateStore {
           if (error instanceof DurableStateError) fail(lineNo, error.message);
           throw error;
         }
-      } else if (TIMELINE.has(record.op)) this.records.push(record as TimelineRecord);
-      else fail(lineNo, `unknown record type ${JSON.stringify((record as { op: unknown }).op)}`);
+      } else if (TIMELINE.has(record.op)) {
+        if (record.op === 'replays') {
+          const problem = rangeProblem(record, this.map.get(record.id)?.slots.length);
+          if (problem) fail(lineNo, problem);
+        }
+        this.log.add(record as TimelineRecord);
+      } else fail(lineNo, `unknown record type ${JSON.stringify((record as { op: unknown }).op)}`);
     }
   }
 
@@ -295,7 +303,8 @@ export class JournalStore implements StateStore {
     if (this.fd === undefined)
       throw new StateFileError(`the journal ${this.file} is open read-only`, this.file);
     if (this.writeFailure) throw this.writeFailure;
-    let text = this.replayNotes + (record === undefined ? '' : JSON.stringify(record) + '\n');
+    let text = this.unwritten.records.map((r) => JSON.stringify(r) + '\n').join('');
+    if (record !== undefined) text += JSON.stringify(record) + '\n';
     if (this.tornLines.length > 0) {
       const markers = this.tornLines.map(
         (line) => JSON.stringify({ op: 'torn', line } satisfies TornMarker) + '\n',
@@ -317,27 +326,27 @@ export class JournalStore implements StateStore {
       this.writeFailure = describeFsError(error, this.file, 'write to');
       throw this.writeFailure;
     }
-    this.replayNotes = '';
+    if (this.unwritten.records.length > 0) this.unwritten = new TimelineLog();
     this.tornLines = [];
     this.endsMidLine = false;
   }
 
   /**
-   * Replay notes are the bulk of a recovery's timeline (one per replayed call, with no persist of
-   * its own), so they are written in batches: with the next persist or other note (so the file
-   * keeps their order, and the worker's crash note brings them along), when 64 KiB have piled up,
-   * at close, and when the event loop turns (a debugger pause). A replay changes no state, so a
-   * kill from outside in the middle of a run of replays can only lose some of these notes; the
+   * Replayed calls are the bulk of a recovery's timeline, with no persist of their own, so their
+   * ranges are written later: with the next persist or other note (so the file keeps the order of
+   * each action's records, and the worker's crash note brings them along), when many have piled
+   * up, at close, and when the event loop turns (a debugger pause). A replay changes no state, so
+   * a kill from outside in the middle of a run of replays can only lose some of these notes; the
    * notes of calls that ran, and every persist, are written at once.
    */
-  private bufferReplayNote(r: TimelineRecord): void {
-    this.replayNotes += JSON.stringify(r) + '\n';
-    if (this.replayNotes.length >= 1 << 16) this.append(undefined, false);
+  private noteReplay(r: TimelineRecord): void {
+    this.unwritten.add(r);
+    if (this.unwritten.replayedCalls >= REPLAYS_PER_WRITE) this.append(undefined, false);
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => {
         this.flushScheduled = false;
-        if (this.fd === undefined || this.replayNotes === '') return;
+        if (this.fd === undefined || this.unwritten.records.length === 0) return;
         try {
           this.append(undefined, false);
         } catch {
@@ -360,18 +369,18 @@ export class JournalStore implements StateStore {
     this.persistCount++;
   }
   note(r: TimelineRecord): void {
-    if (r.op === 'call' && r.path === 'replay' && this.fd !== undefined) this.bufferReplayNote(r);
+    if (r.op === 'call' && r.path === 'replay' && this.fd !== undefined) this.noteReplay(r);
     else this.append(r, false);
-    this.records.push(r);
+    this.log.add(r);
   }
   timeline(): readonly TimelineRecord[] {
-    return this.records;
+    return this.log.records;
   }
   close(): void {
     const fd = this.fd;
     if (fd === undefined) return;
     try {
-      if (this.replayNotes !== '') this.append(undefined, false);
+      if (this.unwritten.records.length > 0) this.append(undefined, false);
     } finally {
       fs.closeSync(fd);
       this.fd = undefined;

@@ -8,6 +8,7 @@ import {
 } from './actionState';
 import type { CallPath } from './callPlan';
 import type { AgentInput } from './agentRunner';
+import { TimelineLog } from './timelineLog';
 
 export type AttemptKind = 'run' | 'recover' | 'rewind';
 
@@ -24,6 +25,20 @@ export type TimelineRecord =
       path: CallPath;
       status: SlotStatus;
       reason: string;
+    }
+  | {
+      /**
+       * Calls `from` to `from + count - 1` of one action execution, all replayed in one attempt
+       * with the same status; `functions` holds their function ids, run-length encoded. Replays
+       * are kept as ranges so that recoveries do not grow the timeline by a record per call.
+       */
+      op: 'replays';
+      attempt: number;
+      id: string;
+      from: number;
+      count: number;
+      status: SlotStatus;
+      functions: Array<[functionId: string, count: number]>;
     }
   | {
       op: 'action';
@@ -51,6 +66,7 @@ export interface StateStore {
   persist(m: StateMutation): void;
   /** Keeps a timeline record: it survives the process being killed, but is not a persist. */
   note(r: TimelineRecord): void;
+  /** The records noted so far, replayed calls folded into `replays` ranges (see TimelineLog). */
   timeline(): readonly TimelineRecord[];
   close(): void;
 }
@@ -74,7 +90,7 @@ export function nextAttemptNumber(store: StateStore): number {
 export class MemoryStore implements StateStore {
   persistCount = 0;
   private readonly map = new Map<string, ActionState>();
-  private readonly records: TimelineRecord[] = [];
+  private readonly log = new TimelineLog();
 
   get(id: string): ActionState | undefined {
     return this.map.get(id);
@@ -87,10 +103,10 @@ export class MemoryStore implements StateStore {
     this.persistCount++;
   }
   note(r: TimelineRecord): void {
-    this.records.push(r);
+    this.log.add(r);
   }
   timeline(): readonly TimelineRecord[] {
-    return this.records;
+    return this.log.records;
   }
   close(): void {}
 }
