@@ -7,6 +7,9 @@
   const root = /** @type {HTMLElement} */ (document.getElementById('timeline'));
   const note = /** @type {HTMLElement} */ (document.getElementById('note'));
   const PATH_LETTER = { execute: 'E', replay: 'R', reconcile: 'C', 'clear-and-execute': 'X' };
+  // Rows drawn per action execution at first and per "show more": long runs of alike calls are
+  // already folded into one row by the model, so only actions whose calls keep changing get here.
+  const ROWS_PER_PAGE = 200;
 
   /** @param {string} tag @param {string} [className] @param {string} [text] */
   function el(tag, className, text) {
@@ -70,12 +73,38 @@
             : el('div', 'group-mark'),
         );
       }
-      for (const row of group.rows) {
-        grid.append(el('div', 'row-label', row.label));
-        for (const cell of row.cells) grid.append(cellNode(cell));
-      }
+      appendRows(grid, null, group.rows.slice(0, ROWS_PER_PAGE));
+      if (group.rows.length > ROWS_PER_PAGE) grid.append(moreButton(grid, group));
     }
     root.append(grid);
+  }
+
+  /** @param {HTMLElement} grid @param {Node | null} before @param {any[]} rows */
+  function appendRows(grid, before, rows) {
+    for (const row of rows) {
+      const folded = row.last !== undefined;
+      grid.insertBefore(el('div', folded ? 'row-label folded' : 'row-label', row.label), before);
+      for (const cell of row.cells) grid.insertBefore(cellNode(cell), before);
+    }
+  }
+
+  /** A button that draws the next rows of the group above itself, and goes when all are drawn. */
+  function moreButton(grid, group) {
+    const button = /** @type {HTMLButtonElement} */ (el('button', 'more-rows'));
+    button.type = 'button';
+    let shown = ROWS_PER_PAGE;
+    const label = () => {
+      const hidden = group.rows.length - shown;
+      button.textContent = `Show ${Math.min(hidden, ROWS_PER_PAGE)} more rows (${hidden} not shown)`;
+    };
+    label();
+    button.addEventListener('click', () => {
+      appendRows(grid, button, group.rows.slice(shown, shown + ROWS_PER_PAGE));
+      shown += ROWS_PER_PAGE;
+      if (shown >= group.rows.length) button.remove();
+      else label();
+    });
+    return button;
   }
 
   window.addEventListener('message', (event) => {

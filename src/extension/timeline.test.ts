@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AttemptView } from '../runtime/inspect';
 import { contentSecurityPolicy, makeNonce, timelineHtml } from './timelineHtml';
-import { buildTimelineModel, callSiteKey } from './timelineModel';
+import { buildTimelineModel, callSiteKey, FOLD_AT } from './timelineModel';
 
 const A = 'alice#0/0/checkout';
 const N = 'alice#0/1/notify';
@@ -202,6 +202,101 @@ describe('timeline model', () => {
       callSites: {},
     });
     assert.equal(changed.groups[0].rows[0].label, '#0 old / new');
+  });
+
+  describe('an action of many calls', () => {
+    type Call = AttemptView['calls'][number];
+    const call = (
+      index: number,
+      path: Call['path'],
+      status: Call['status'] = 'SUCCEEDED',
+    ): Call => ({
+      id: A,
+      index,
+      functionId: index % 2 ? 'fetch' : 'step',
+      path,
+      status,
+      reason: path,
+    });
+    const range = (n: number, path: Call['path']) =>
+      Array.from({ length: n }, (_, i) => call(i, path));
+    const calls = 100_000;
+    // Attempt 1 ran every call but the last, and was killed in the last one's charge; attempt 2
+    // replayed them and reconciled the last.
+    const big = buildTimelineModel({
+      attempts: [
+        {
+          ...attempts[0],
+          calls: range(calls - 1, 'execute'),
+          crash: { point: 'before-outcome', id: A, index: calls - 1, functionId: 'charge' },
+        },
+        {
+          ...attempts[2],
+          attempt: 2,
+          actions: [],
+          calls: [
+            ...range(calls - 1, 'replay'),
+            { ...call(calls - 1, 'reconcile'), functionId: 'charge' },
+          ],
+        },
+      ],
+      callSites: {},
+    });
+
+    it('folds a long run of calls every attempt treated alike into one row', () => {
+      const rows = big.groups[0].rows;
+      assert.deepEqual(
+        rows.map((r) => [r.index, r.last, r.label]),
+        [
+          [0, calls - 2, `#0–#${calls - 2} step / fetch (${calls - 1} calls)`],
+          [calls - 1, undefined, `#${calls - 1} charge`],
+        ],
+      );
+      assert.deepEqual(
+        rows[0].cells.map((c) => c?.text),
+        [`executed · SUCCEEDED ×${calls - 1}`, `replayed · SUCCEEDED ×${calls - 1}`],
+      );
+      // A click on the folded row goes to its first call.
+      assert.deepEqual(rows[0].cells[1]?.target, {
+        stateId: A,
+        index: 0,
+        functionId: 'step',
+        occurrence: 0,
+      });
+    });
+
+    it('keeps the row where a crash struck apart, and runs shorter than the fold a row a call', () => {
+      const short = buildTimelineModel({
+        attempts: [{ ...attempts[2], actions: [], calls: range(FOLD_AT - 1, 'execute') }],
+        callSites: {},
+      });
+      assert.equal(short.groups[0].rows.length, FOLD_AT - 1);
+      assert.equal(big.groups[0].rows[1].cells[0]?.crash, 'before-outcome');
+    });
+
+    it('breaks a run where any attempt treated a call differently', () => {
+      const failedAt = 500;
+      const mixed = buildTimelineModel({
+        attempts: [
+          {
+            ...attempts[2],
+            actions: [],
+            calls: range(1000, 'execute').map((c) =>
+              c.index === failedAt ? { ...c, status: 'FAILED' as const } : c,
+            ),
+          },
+        ],
+        callSites: {},
+      });
+      assert.deepEqual(
+        mixed.groups[0].rows.map((r) => [r.index, r.last]),
+        [
+          [0, failedAt - 1],
+          [failedAt, undefined],
+          [failedAt + 1, 999],
+        ],
+      );
+    });
   });
 
   it('is empty with no attempts, and carries a note', () => {

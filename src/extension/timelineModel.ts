@@ -42,9 +42,18 @@ export interface TimelineMark {
 
 export interface TimelineRow {
   index: number;
+  /** Set when the row stands for the calls `index` to `last`, which every attempt treated alike. */
+  last?: number;
   label: string;
   cells: Array<TimelineCell | null>;
 }
+
+/**
+ * Runs of at least this many consecutive calls that every attempt treated alike (same path and
+ * status, no crash) are drawn as one row: an action of 100k calls is a handful of rows, not a grid
+ * no webview could draw. Shorter runs keep a row per call, where each call is worth seeing.
+ */
+export const FOLD_AT = 10;
 
 export interface TimelineGroup {
   stateId: string;
@@ -167,18 +176,64 @@ export function buildTimelineModel(body: TimelineResponseBody, note?: string): T
 
   return {
     columns,
-    groups: [...groups.entries()].map(([stateId, g]) => ({
-      stateId,
-      label: stateId,
-      marks: g.marks,
-      rows: [...g.rows.values()]
-        .sort((x, y) => x.index - y.index)
-        .map((r) => ({
-          ...r,
-          label: `#${r.index} ${[...(labels.get(`${stateId}\u0000${r.index}`) ?? [])].join(' / ')}`,
-        })),
-    })),
+    groups: [...groups.entries()].map(([stateId, g]) => {
+      const functionsAt = (index: number) => labels.get(`${stateId}\u0000${index}`) ?? new Set();
+      const rows = [...g.rows.values()].sort((x, y) => x.index - y.index);
+      return { stateId, label: stateId, marks: g.marks, rows: foldRows(rows, functionsAt) };
+    }),
     ...(note ? { note } : {}),
+  };
+}
+
+/** Whether two cells of one attempt column tell the same story. */
+function alike(a: TimelineCell | null, b: TimelineCell | null): boolean {
+  if (a === null || b === null) return a === b;
+  return !a.crash && !b.crash && a.path === b.path && a.status === b.status;
+}
+
+/** Labels the rows, folding each long run of consecutive calls treated alike into one row. */
+function foldRows(rows: TimelineRow[], functionsAt: (index: number) => Set<string>): TimelineRow[] {
+  const out: TimelineRow[] = [];
+  for (let start = 0; start < rows.length;) {
+    let end = start + 1;
+    while (
+      end < rows.length &&
+      rows[end].index === rows[end - 1].index + 1 &&
+      rows[end].cells.every((c, col) => alike(c, rows[start].cells[col]))
+    )
+      end++;
+    if (end - start < FOLD_AT) {
+      for (const r of rows.slice(start, end))
+        out.push({ ...r, label: `#${r.index} ${[...functionsAt(r.index)].join(' / ')}` });
+    } else out.push(foldedRow(rows.slice(start, end), functionsAt));
+    start = end;
+  }
+  return out;
+}
+
+function foldedRow(run: TimelineRow[], functionsAt: (index: number) => Set<string>): TimelineRow {
+  const first = run[0].index;
+  const last = run[run.length - 1].index;
+  const functions = new Set<string>();
+  for (const r of run) {
+    for (const f of functionsAt(r.index)) functions.add(f);
+    if (functions.size > 3) break;
+  }
+  const names = [...functions].slice(0, 3).join(' / ') + (functions.size > 3 ? ' / …' : '');
+  const span = `#${first}–#${last}`;
+  return {
+    index: first,
+    last,
+    label: `${span} ${names} (${run.length} calls)`,
+    cells: run[0].cells.map((c) =>
+      c === null
+        ? null
+        : {
+            ...c,
+            text: `${c.text} ×${run.length}`,
+            title: `${span}: ${run.length} calls, each ${c.text}\nfrom ${c.title}`,
+          },
+    ),
   };
 }
 

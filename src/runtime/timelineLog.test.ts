@@ -90,7 +90,7 @@ describe('TimelineLog', () => {
       ['0+1 SUCCEEDED', '1+1 FAILED', 'call', '3+1 SUCCEEDED', 'attempt', '0+1 SUCCEEDED'],
     );
     assert.deepEqual(
-      log.records.flatMap((r) => (r.op === 'attempt' ? [r] : [...callNotes(r)])),
+      log.records.flatMap((r): TimelineRecord[] => (r.op === 'attempt' ? [r] : [...callNotes(r)])),
       notes,
     );
   });
