@@ -3,8 +3,10 @@
 // load_slots_scope_ms_100k        scopes (the Slots scope) of an action with 100k slots  vs. a DAP threads round trip
 // load_slots_page_ms_100k         a page of 100 of those slots                           vs. a DAP threads round trip
 // load_slots_view_refresh_ms_100k the `slots` request as the views send it (latest 1000)  vs. the unpaged request
-// load_slots_request_ms_100k      the custom `slots` request for them, unpaged (as the   vs. the same body built in process from the journal
-//                                 extension's Slots view asks), the worker answering
+// load_timeline_refresh_ms_100k   the timeline panel's refresh (request and model) after   vs. the slots view's refresh
+//                                 4 recoveries replayed those 100k calls
+// load_slots_request_ms_100k      the custom `slots` request for them, unpaged (a client  vs. the same body built in process from the journal
+//                                 wanting every slot), the worker answering
 // load_worker_bytes_per_slot      worker peak RSS (VmHWM), 100k vs 10k slots, per slot   vs. journal bytes per slot
 // load_adapter_bytes_per_slot     the same for the adapter process                       vs. journal bytes per slot
 // load_worker_bytes_per_attempt_100k  worker peak RSS growth per crash-and-recover of that  vs. journal growth per attempt
@@ -22,6 +24,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { journalSource } from '../src/adapter/stateSource';
 import { slotsBody } from '../src/adapter/viewData';
+import { buildTimelineModel } from '../src/extension/timelineModel';
 import { defineAgent } from '../src/runtime/agent';
 import { runAttempt } from '../src/runtime/agentRunner';
 import { JOURNAL_FILE } from '../src/runtime/journalStore';
@@ -151,12 +154,25 @@ async function slotFigures(): Promise<number> {
     0,
   );
   const growth = await attemptGrowth(big, 3);
+  // The timeline panel's refresh once four recoveries have replayed the 100k calls: the custom
+  // request, and the model the webview draws (long runs of alike calls fold into a row).
+  let timelineRows = 0;
+  const timelineMs = await medianMs(
+    async () => {
+      const r = await big.dc.customRequest('timeline', {});
+      timelineRows = buildTimelineModel(r.body).groups[0].rows.length;
+    },
+    3,
+    1,
+  );
+  if (timelineRows > 10) throw new Error(`timeline: ${timelineRows} rows, expected a few`);
   await big.dc.stop();
 
   report('load_slots_scope_ms_100k', scopeMs, 'ms', threadsMs);
   report('load_slots_page_ms_100k', median(pages), 'ms', threadsMs);
   report('load_slots_request_ms_100k', slotsMs, 'ms', inProcessMs);
   report('load_slots_view_refresh_ms_100k', viewMs, 'ms', slotsMs);
+  report('load_timeline_refresh_ms_100k', timelineMs, 'ms', viewMs);
   const slots = 90_000;
   const journalPerSlot = big.journalBytes / 100_000;
   report(

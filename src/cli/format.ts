@@ -46,8 +46,16 @@ export function timelineTable(attempts: AttemptView[]): string {
   for (const a of attempts) {
     out.push(`attempt ${a.attempt} (${a.kind}, ${a.at}): ${a.outcome}`);
     const rows = [['  STATE', '#', 'FUNCTION', 'PATH', 'STATUS']];
-    for (const c of a.calls)
-      rows.push([`  ${c.id}`, String(c.index), c.functionId, c.path, c.status]);
+    for (const c of a.calls) {
+      if (c.count === undefined) {
+        rows.push([`  ${c.id}`, String(c.index), c.functionId, c.path, c.status]);
+        continue;
+      }
+      const names = [...new Set((c.functions ?? []).map(([f]) => f))];
+      const functions = names.slice(0, 3).join(', ') + (names.length > 3 ? ', …' : '');
+      const span = `${c.index}-${c.index + c.count - 1}`;
+      rows.push([`  ${c.id}`, span, `${functions} (${c.count} calls)`, c.path, c.status]);
+    }
     if (rows.length > 1) out.push(table(rows));
     for (const act of a.actions)
       if (act.outcome !== 'completed')

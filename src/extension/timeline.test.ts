@@ -274,6 +274,79 @@ describe('timeline model', () => {
       assert.equal(big.groups[0].rows[1].cells[0]?.crash, 'before-outcome');
     });
 
+    it('cuts runs of calls where any attempt changed course, and counts occurrences across them', () => {
+      const run = (
+        attempt: number,
+        path: Call['path'],
+        count: number,
+        functions: Array<[string, number]>,
+      ) => ({
+        ...attempts[2],
+        attempt,
+        actions: [],
+        calls: [
+          {
+            id: A,
+            index: 0,
+            functionId: functions[0][0],
+            path,
+            status: 'SUCCEEDED' as const,
+            reason: path,
+            count,
+            functions,
+          },
+        ],
+      });
+      const model = buildTimelineModel({
+        attempts: [
+          {
+            ...run(1, 'execute', 100, [
+              ['a', 50],
+              ['b', 50],
+            ]),
+            crash: { point: 'before-call', id: A, index: 100, functionId: 'c' },
+          },
+          run(2, 'replay', 100, [
+            ['a', 50],
+            ['b', 50],
+          ]),
+          {
+            ...run(3, 'replay', 40, [['a', 40]]),
+            crash: { point: 'before-outcome', id: A, index: 40, functionId: 'a' },
+          },
+        ],
+        callSites: {},
+      });
+      const rows = model.groups[0].rows;
+      assert.deepEqual(
+        rows.map((r) => [r.label, r.cells.map((c) => c?.text ?? null)]),
+        [
+          [
+            '#0–#39 a (40 calls)',
+            ['executed · SUCCEEDED ×40', 'replayed · SUCCEEDED ×40', 'replayed · SUCCEEDED ×40'],
+          ],
+          ['#40 a', ['executed · SUCCEEDED', 'replayed · SUCCEEDED', 'crashed']],
+          [
+            '#41–#99 a / b (59 calls)',
+            ['executed · SUCCEEDED ×59', 'replayed · SUCCEEDED ×59', null],
+          ],
+          ['#100 c', ['crashed', null, null]],
+        ],
+      );
+      assert.deepEqual(rows[2].cells[0]?.target, {
+        stateId: A,
+        index: 41,
+        functionId: 'a',
+        occurrence: 41,
+      });
+      assert.deepEqual(rows[1].cells[2]?.target, {
+        stateId: A,
+        index: 40,
+        functionId: 'a',
+        occurrence: 40,
+      });
+    });
+
     it('breaks a run where any attempt treated a call differently', () => {
       const failedAt = 500;
       const mixed = buildTimelineModel({

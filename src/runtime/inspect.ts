@@ -1,10 +1,9 @@
 // Read-only views of a store for people and tools: action states with decoded slots, and the
 // timeline of attempts with the path each call took.
 import type { ActionState, SlotStatus } from './actionState';
-import type { CallPath } from './callPlan';
+import { replayReason, type CallPath } from './callPlan';
 import { decode, toPlainJson, type Encoded } from './codec';
 import type { StateStore, TimelineRecord } from './stateStore';
-import { callNotes } from './timelineLog';
 
 export interface SlotView {
   index: number;
@@ -59,58 +58,121 @@ export function stateViews(store: StateStore): StateView[] {
   }));
 }
 
+/**
+ * Runs of at least this many consecutive calls of an action execution that took the same path,
+ * with the same status and reason, are one entry of an attempt's calls: a recovery of 100k calls
+ * is a few entries, not 100k. Shorter runs are listed call by call.
+ */
+export const RUN_MIN = 10;
+
+/** A durable call an attempt made, or with `count` a run of calls (see RUN_MIN). */
+export interface CallView {
+  id: string;
+  index: number;
+  /** For a run, its first call's. */
+  functionId: string;
+  path: CallPath;
+  status: SlotStatus;
+  reason: string;
+  /** Set for a run: the calls `index` to `index + count - 1`. */
+  count?: number;
+  /** Set for a run: its calls' function ids, run-length encoded. */
+  functions?: Array<[functionId: string, count: number]>;
+}
+
 export interface AttemptView {
   attempt: number;
   kind: string;
   at: string;
   outcome: 'done' | 'failed' | 'crashed' | 'unfinished';
-  calls: Array<{
-    id: string;
-    index: number;
-    functionId: string;
-    path: CallPath;
-    status: SlotStatus;
-    reason: string;
-  }>;
+  calls: CallView[];
   actions: Array<{ id: string; outcome: string; error?: string }>;
   crash?: { point: string; id?: string; index?: number; functionId?: string };
 }
 
+type Run = Required<CallView>;
+
+/** Builds an attempt's runs of calls; keys run side by side, so each action has its open run. */
+class RunBuilder {
+  readonly runs: Run[] = [];
+  private readonly open = new Map<string, Run>();
+
+  add(c: Omit<CallView, 'count' | 'functions'>, functions: Run['functions'], count: number): void {
+    const run = this.open.get(c.id);
+    if (
+      run &&
+      run.index + run.count === c.index &&
+      run.path === c.path &&
+      run.status === c.status &&
+      run.reason === c.reason
+    ) {
+      for (const [functionId, n] of functions) {
+        const last = run.functions[run.functions.length - 1];
+        if (last[0] === functionId) last[1] += n;
+        else run.functions.push([functionId, n]);
+      }
+      run.count += count;
+      return;
+    }
+    const fresh: Run = { ...c, count, functions: functions.map(([f, n]) => [f, n]) };
+    this.open.set(c.id, fresh);
+    this.runs.push(fresh);
+  }
+
+  /** The runs long enough to stay runs, the others call by call. */
+  calls(): CallView[] {
+    return this.runs.flatMap(({ count, functions, ...first }) => {
+      if (count >= RUN_MIN) return [{ ...first, count, functions }];
+      const calls: CallView[] = [];
+      let index = first.index;
+      for (const [functionId, n] of functions)
+        for (let i = 0; i < n; i++) calls.push({ ...first, index: index++, functionId });
+      return calls;
+    });
+  }
+}
+
 /** Groups timeline records by attempt; an attempt with no end record either crashed or was cut off. */
 export function attemptViews(records: readonly TimelineRecord[]): AttemptView[] {
-  const byNumber = new Map<number, AttemptView>();
+  const byNumber = new Map<number, { view: AttemptView; runs: RunBuilder }>();
   for (const r of records) {
     if (r.op === 'attempt') {
-      byNumber.set(r.attempt, {
+      const view: AttemptView = {
         attempt: r.attempt,
         kind: r.kind,
         at: r.at,
         outcome: 'unfinished',
         calls: [],
         actions: [],
-      });
+      };
+      byNumber.set(r.attempt, { view, runs: new RunBuilder() });
       continue;
     }
     if (r.op === 'inputs') continue;
-    const view = byNumber.get(r.attempt);
-    if (!view) continue;
-    if (r.op === 'call' || r.op === 'replays')
-      for (const c of callNotes(r))
-        view.calls.push({
-          id: c.id,
-          index: c.index,
-          functionId: c.functionId,
-          path: c.path,
-          status: c.status,
-          reason: c.reason,
-        });
-    else if (r.op === 'action') view.actions.push({ id: r.id, outcome: r.outcome, error: r.error });
+    const entry = byNumber.get(r.attempt);
+    if (!entry) continue;
+    const { view, runs } = entry;
+    if (r.op === 'call') {
+      const { id, index, functionId, path, status, reason } = r;
+      runs.add({ id, index, functionId, path, status, reason }, [[functionId, 1]], 1);
+    } else if (r.op === 'replays') {
+      const [[functionId]] = r.functions;
+      const first = { id: r.id, index: r.from, functionId, path: 'replay' as const };
+      runs.add(
+        { ...first, status: r.status, reason: replayReason(r.status) },
+        r.functions,
+        r.count,
+      );
+    } else if (r.op === 'action')
+      view.actions.push({ id: r.id, outcome: r.outcome, error: r.error });
     else if (r.op === 'crash') {
       view.crash = { point: r.point, id: r.id, index: r.index, functionId: r.functionId };
       view.outcome = 'crashed';
     } else if (r.op === 'end') view.outcome = r.outcome;
   }
-  return [...byNumber.values()].sort((a, b) => a.attempt - b.attempt);
+  return [...byNumber.values()]
+    .map(({ view, runs }) => ({ ...view, calls: runs.calls() }))
+    .sort((a, b) => a.attempt - b.attempt);
 }
 
 /** Decodes a payload into its real value (Map, Date, ...), for debuggers that show types. */

@@ -128,6 +128,7 @@ export function rangeProblem(r: ReplayRange, slots: number | undefined): string 
     )
   )
     return 'the replay range needs "functions" as a list of [functionId, count] pairs';
+  if (r.count === 0) return 'the replay range holds no calls';
   const total = r.functions.reduce((sum, [, n]) => sum + n, 0);
   if (total !== r.count)
     return `the replay range counts ${r.count} calls but its functions add up to ${total}`;

@@ -1,0 +1,42 @@
+// The CLI's timeline table: a call a row, and a long run of alike calls one row.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { replayReason } from '../runtime/callPlan';
+import { attemptViews } from '../runtime/inspect';
+import { TimelineLog } from '../runtime/timelineLog';
+import { timelineTable } from './format';
+
+describe('timelineTable', () => {
+  it('prints a long run of replayed calls as one row with its span, functions and count', () => {
+    const log = new TimelineLog();
+    log.add({ op: 'attempt', attempt: 2, kind: 'recover', at: '2026-01-01T00:00:00.000Z' });
+    for (let index = 0; index < 100_000; index++)
+      log.add({
+        op: 'call',
+        attempt: 2,
+        id: 'k#0/0/act',
+        index,
+        functionId: index < 10 ? 'lookup' : 'step',
+        path: 'replay',
+        status: 'SUCCEEDED',
+        reason: replayReason('SUCCEEDED'),
+      });
+    log.add({
+      op: 'call',
+      attempt: 2,
+      id: 'k#0/0/act',
+      index: 100_000,
+      functionId: 'charge',
+      path: 'reconcile',
+      status: 'SUCCEEDED',
+      reason: 'pending',
+    });
+    const lines = timelineTable(attemptViews(log.records)).split('\n');
+    assert.equal(lines.length, 4);
+    assert.match(
+      lines[2],
+      /k#0\/0\/act +0-99999 +lookup, step \(100000 calls\) +replay +SUCCEEDED/,
+    );
+    assert.match(lines[3], /k#0\/0\/act +100000 +charge +reconcile +SUCCEEDED/);
+  });
+});
