@@ -1,5 +1,6 @@
 // Tests of the journal file store over real temp folders: durability, torn/corrupt files, opens.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -528,6 +529,16 @@ describe('JournalStore torn and corrupt files', () => {
     rejectsOpen(dir, { agent: 'shop' }, (e) =>
       assert.match(e.message, /a directory stands where the journal file should be/),
     );
+  });
+
+  it('a named pipe where the journal should be is refused at once, not waited on', () => {
+    const dir = newDir();
+    fs.mkdirSync(dir);
+    execFileSync('mkfifo', [journalOf(dir)]);
+    rejectsOpen(dir, {}, (e) =>
+      assert.match(e.message, /not a regular file \(a pipe, socket or device\)/),
+    );
+    assert.ok(fs.statSync(journalOf(dir)).isFIFO());
   });
 
   it('a journal that is a symbolic link is refused and its target left untouched', () => {

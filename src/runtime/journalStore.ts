@@ -177,7 +177,19 @@ export class JournalStore implements StateStore {
   private load(checkAgent: boolean): void {
     let text: string;
     try {
-      text = fs.readFileSync(this.file, 'utf8');
+      // Read through a descriptor opened without following links: a symlink swapped in after the
+      // check in open() is refused here too. Non-blocking, so a FIFO put there cannot hang us.
+      const { O_RDONLY, O_NOFOLLOW = 0, O_NONBLOCK = 0 } = fs.constants;
+      const fd = fs.openSync(this.file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+      try {
+        if (!fs.fstatSync(fd).isFile())
+          throw new Error(
+            'it is not a regular file (a pipe, socket or device): move it away or choose another stateDir',
+          );
+        text = fs.readFileSync(fd, 'utf8');
+      } finally {
+        fs.closeSync(fd);
+      }
     } catch (error) {
       throw describeFsError(error, this.file, 'read');
     }
