@@ -10,6 +10,9 @@
   // Rows drawn per action execution at first and per "show more": long runs of alike calls are
   // already folded into one row by the model, so only actions whose calls keep changing get here.
   const ROWS_PER_PAGE = 200;
+  // Rows drawn per action execution (by state id), kept when the model is drawn again: a refresh
+  // must not fold away what the user asked to see.
+  const rowsShown = new Map();
 
   /** @param {string} tag @param {string} [className] @param {string} [text] */
   function el(tag, className, text) {
@@ -73,8 +76,9 @@
             : el('div', 'group-mark'),
         );
       }
-      appendRows(grid, null, group.rows.slice(0, ROWS_PER_PAGE));
-      if (group.rows.length > ROWS_PER_PAGE) grid.append(moreButton(grid, group));
+      const shown = Math.max(ROWS_PER_PAGE, rowsShown.get(group.stateId) || 0);
+      appendRows(grid, null, group.rows.slice(0, shown));
+      if (group.rows.length > shown) grid.append(moreButton(grid, group, shown));
     }
     root.append(grid);
   }
@@ -89,10 +93,10 @@
   }
 
   /** A button that draws the next rows of the group above itself, and goes when all are drawn. */
-  function moreButton(grid, group) {
+  function moreButton(grid, group, drawn) {
     const button = /** @type {HTMLButtonElement} */ (el('button', 'more-rows'));
     button.type = 'button';
-    let shown = ROWS_PER_PAGE;
+    let shown = drawn;
     const label = () => {
       const hidden = group.rows.length - shown;
       button.textContent = `Show ${Math.min(hidden, ROWS_PER_PAGE)} more rows (${hidden} not shown)`;
@@ -101,6 +105,7 @@
     button.addEventListener('click', () => {
       appendRows(grid, button, group.rows.slice(shown, shown + ROWS_PER_PAGE));
       shown += ROWS_PER_PAGE;
+      rowsShown.set(group.stateId, shown);
       if (shown >= group.rows.length) button.remove();
       else label();
     });
