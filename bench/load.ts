@@ -11,6 +11,7 @@
 // load_adapter_bytes_per_slot     the same for the adapter process                       vs. journal bytes per slot
 // load_worker_bytes_per_attempt_100k  worker peak RSS growth per crash-and-recover of that  vs. journal growth per attempt
 //                                 action (replaying 100k calls each time), from the first recovery on
+// load_adapter_bytes_per_attempt_100k  the same for the adapter process                   vs. journal growth per attempt
 // load_cli_run_ms_10k_actions     `durable-run run` of 10k actions over 1k keys          vs. the same attempt in process on a MemoryStore
 // load_threads_ms_1k_keys         threads with 1k keys, stopped                          vs. threads with 1 key
 // load_slots_request_ms_10k_actions  the custom `slots` request, the worker answering     vs. the same body built in process from the journal
@@ -193,6 +194,12 @@ async function slotFigures(): Promise<number> {
     'bytes',
     growth.journalPerAttempt,
   );
+  report(
+    'load_adapter_bytes_per_attempt_100k',
+    growth.adapterPerAttempt,
+    'bytes',
+    growth.journalPerAttempt,
+  );
   return threadsMs;
 }
 
@@ -205,7 +212,7 @@ async function slotFigures(): Promise<number> {
 async function attemptGrowth(
   s: Session & { stateDir: string },
   attempts: number,
-): Promise<{ workerPerAttempt: number; journalPerAttempt: number }> {
+): Promise<{ workerPerAttempt: number; adapterPerAttempt: number; journalPerAttempt: number }> {
   const journal = path.join(s.stateDir, JOURNAL_FILE);
   let worker = s.worker;
   s.dc.on('durableRun.worker', (e: DebugProtocol.Event) => (worker = e.body.pid));
@@ -218,10 +225,15 @@ async function attemptGrowth(
     await stopped;
   };
   await crashAndRecover();
-  const first = { rss: peakRss(worker), bytes: fs.statSync(journal).size };
+  const first = {
+    rss: peakRss(worker),
+    adapter: peakRss(s.adapter),
+    bytes: fs.statSync(journal).size,
+  };
   for (let i = 0; i < attempts; i++) await crashAndRecover();
   return {
     workerPerAttempt: (peakRss(worker) - first.rss) / attempts,
+    adapterPerAttempt: (peakRss(s.adapter) - first.adapter) / attempts,
     journalPerAttempt: (fs.statSync(journal).size - first.bytes) / attempts,
   };
 }
