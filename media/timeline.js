@@ -13,6 +13,10 @@
   // Rows drawn per action execution (by state id), kept when the model is drawn again: a refresh
   // must not fold away what the user asked to see.
   const rowsShown = new Map();
+  // Action executions drawn at first and per "show more" (10k actions are 10k groups), likewise
+  // kept across refreshes.
+  const GROUPS_PER_PAGE = 100;
+  let groupsShown = GROUPS_PER_PAGE;
 
   /** @param {string} tag @param {string} [className] @param {string} [text] */
   function el(tag, className, text) {
@@ -63,24 +67,41 @@
       head.append(el('div', 'column-title', col.title), el('div', 'column-subtitle', col.subtitle));
       grid.append(head);
     }
-    for (const group of model.groups) {
-      grid.append(el('div', 'group-label', group.label));
+    appendGroups(grid, null, model.groups.slice(0, groupsShown));
+    if (model.groups.length > groupsShown) grid.append(moreGroupsButton(grid, model.groups));
+    root.append(grid);
+  }
+
+  /** @param {HTMLElement} grid @param {Node | null} before @param {any[]} groups */
+  function appendGroups(grid, before, groups) {
+    for (const group of groups) {
+      grid.insertBefore(el('div', 'group-label', group.label), before);
       for (const mark of group.marks) {
-        grid.append(
-          mark
-            ? el(
-                'div',
-                'group-mark mark-' + mark.kind,
-                (mark.kind === 'crash' ? '⚡ ' : '') + mark.text,
-              )
-            : el('div', 'group-mark'),
+        const text = mark && (mark.kind === 'crash' ? '⚡ ' : '') + mark.text;
+        grid.insertBefore(
+          mark ? el('div', 'group-mark mark-' + mark.kind, text) : el('div', 'group-mark'),
+          before,
         );
       }
       const shown = Math.max(ROWS_PER_PAGE, rowsShown.get(group.stateId) || 0);
-      appendRows(grid, null, group.rows.slice(0, shown));
-      if (group.rows.length > shown) grid.append(moreButton(grid, group, shown));
+      appendRows(grid, before, group.rows.slice(0, shown));
+      if (group.rows.length > shown) grid.insertBefore(moreRowsButton(grid, group, shown), before);
     }
-    root.append(grid);
+  }
+
+  /** The button under the last action execution drawn, for the next ones. */
+  function moreGroupsButton(grid, groups) {
+    return moreButton(
+      'more-groups',
+      GROUPS_PER_PAGE,
+      'action executions',
+      () => groups.length - groupsShown,
+      (button) => {
+        appendGroups(grid, button, groups.slice(groupsShown, groupsShown + GROUPS_PER_PAGE));
+        groupsShown += GROUPS_PER_PAGE;
+        return groupsShown >= groups.length;
+      },
+    );
   }
 
   /** @param {HTMLElement} grid @param {Node | null} before @param {any[]} rows */
@@ -92,21 +113,39 @@
     }
   }
 
-  /** A button that draws the next rows of the group above itself, and goes when all are drawn. */
-  function moreButton(grid, group, drawn) {
-    const button = /** @type {HTMLButtonElement} */ (el('button', 'more-rows'));
-    button.type = 'button';
+  /** The button under an action execution's last row drawn, for its next rows. */
+  function moreRowsButton(grid, group, drawn) {
     let shown = drawn;
+    return moreButton(
+      'more-rows',
+      ROWS_PER_PAGE,
+      'rows',
+      () => group.rows.length - shown,
+      (button) => {
+        appendRows(grid, button, group.rows.slice(shown, shown + ROWS_PER_PAGE));
+        shown += ROWS_PER_PAGE;
+        rowsShown.set(group.stateId, shown);
+        return shown >= group.rows.length;
+      },
+    );
+  }
+
+  /**
+   * A button that draws the next page above itself; `drawNext` returns true when all are drawn,
+   * and the button goes.
+   * @param {string} className @param {number} perPage @param {string} what
+   * @param {() => number} hidden @param {(button: HTMLElement) => boolean} drawNext
+   */
+  function moreButton(className, perPage, what, hidden, drawNext) {
+    const button = /** @type {HTMLButtonElement} */ (el('button', className));
+    button.type = 'button';
     const label = () => {
-      const hidden = group.rows.length - shown;
-      button.textContent = `Show ${Math.min(hidden, ROWS_PER_PAGE)} more rows (${hidden} not shown)`;
+      const n = hidden();
+      button.textContent = `Show ${Math.min(n, perPage)} more ${what} (${n} not shown)`;
     };
     label();
     button.addEventListener('click', () => {
-      appendRows(grid, button, group.rows.slice(shown, shown + ROWS_PER_PAGE));
-      shown += ROWS_PER_PAGE;
-      rowsShown.set(group.stateId, shown);
-      if (shown >= group.rows.length) button.remove();
+      if (drawNext(button)) button.remove();
       else label();
     });
     return button;
