@@ -209,6 +209,37 @@ describe('error round trips', () => {
     assert.equal(back.stack, original.stack);
   });
 
+  it('keeps the chain of causes, each as the error it was, and not enumerable as a native cause is', () => {
+    const root = new TypeError('socket closed');
+    const middle = new Error('provider unreachable', { cause: root });
+    const back = errorRoundTrip(new Error('charge failed', { cause: middle })) as Error;
+    const cause = back.cause as Error;
+    assert.equal(cause.message, 'provider unreachable');
+    assert.ok(cause.cause instanceof TypeError);
+    assert.equal((cause.cause as Error).message, 'socket closed');
+    assert.deepEqual(Object.keys(back), []);
+  });
+
+  it('keeps a cause that is not an Error as the value it was', () => {
+    const back = errorRoundTrip(new Error('refused', { cause: { code: 402 } })) as Error;
+    assert.deepEqual(back.cause, { code: 402 });
+  });
+
+  it('ends a chain of causes at a cycle, and after 8 causes', () => {
+    const a = new Error('a');
+    const b = new Error('b', { cause: a });
+    (a as { cause?: unknown }).cause = b;
+    const cyclic = encodeError(a);
+    assert.equal(cyclic.cause?.message, 'b');
+    assert.equal(cyclic.cause?.cause, undefined);
+
+    let deep = new Error('cause 20');
+    for (let i = 19; i >= 0; i--) deep = new Error(`cause ${i}`, { cause: deep });
+    let depth = 0;
+    for (let e = errorRoundTrip(deep) as Error; e.cause; e = e.cause as Error) depth++;
+    assert.equal(depth, 8);
+  });
+
   it('keeps an empty message', () => {
     assert.equal((errorRoundTrip(new Error()) as Error).message, '');
   });

@@ -20,7 +20,12 @@ export interface EncodedError {
   props?: Encoded;
   /** Set when something other than an Error was thrown: the value itself. */
   thrown?: Encoded;
+  /** The error's `cause`, encoded the same way (up to MAX_CAUSES deep). */
+  cause?: EncodedError;
 }
+
+/** How deep a chain of causes is kept: deeper links are dropped, and a cycle ends the chain. */
+const MAX_CAUSES = 8;
 
 const codec = new SuperJSON();
 const errorClasses = new Map<string, new (...args: never[]) => Error>();
@@ -179,7 +184,7 @@ export function decode<T = unknown>(encoded: Encoded): T {
   return codec.deserialize(encoded as never) as T;
 }
 
-export function encodeError(thrown: unknown): EncodedError {
+export function encodeError(thrown: unknown, seen: Error[] = []): EncodedError {
   if (!(thrown instanceof Error)) {
     let value: Encoded;
     try {
@@ -205,11 +210,16 @@ export function encodeError(thrown: unknown): EncodedError {
       // Properties that cannot be stored are dropped; the name, message and stack still replay.
     }
   }
+  // `cause` is not enumerable (`new Error(message, { cause })`), so props does not carry it.
+  const cause = (thrown as { cause?: unknown }).cause;
+  const chain = [...seen, thrown];
+  if (cause !== undefined && chain.length <= MAX_CAUSES && !chain.includes(cause as Error))
+    out.cause = encodeError(cause, chain);
   return out;
 }
 
 /** Rebuilds a persisted failure so that replay throws what the original call threw. */
-export function decodeError(encoded: EncodedError): unknown {
+export function decodeError(encoded: EncodedError, depth = 0): unknown {
   if (encoded.thrown) return decode(encoded.thrown);
   const cls = encoded.className ? errorClasses.get(encoded.className) : undefined;
   const error: Error = cls ? Object.create(cls.prototype) : new Error(encoded.message);
@@ -233,6 +243,14 @@ export function decodeError(encoded: EncodedError): unknown {
     });
   }
   if (encoded.props) Object.assign(error, decode<Record<string, unknown>>(encoded.props));
+  // A journal written by hand could chain causes without end; what we write stops at MAX_CAUSES.
+  if (encoded.cause && depth < MAX_CAUSES) {
+    Object.defineProperty(error, 'cause', {
+      value: decodeError(encoded.cause, depth + 1),
+      writable: true,
+      configurable: true,
+    });
+  }
   return error;
 }
 
