@@ -4,7 +4,9 @@
 import { INPUT_EVENT, OUTPUT_EVENT, type Agent, type AgentEvent } from './agent';
 import { ActionExecution } from './actionContext';
 import type { ExecutionInfo, RuntimeHooks } from './boundaries';
+import type { StateMutation } from './actionState';
 import { decode, encode, encodeError } from './codec';
+import { PayloadTooLargeError } from './errors';
 import { stateIdOf } from './identity';
 import { KeyMemory } from './keyMemory';
 import { nextAttemptNumber, type AttemptKind, type StateStore } from './stateStore';
@@ -156,8 +158,7 @@ export class AgentRunner {
         ...identity,
         event: encode(event, `the event "${event.type}"`),
       };
-      store.persist(m);
-      this.hooks.persisted?.(m);
+      if (!this.persistOrFail(exec, m)) return undefined;
     }
     const execution = new ActionExecution(exec, store, this.hooks, memory);
     await this.hooks.boundary?.({ kind: 'action-start', exec, reused: false });
@@ -177,11 +178,23 @@ export class AgentRunner {
       outputEvents: events,
       memoryUpdates: execution.memoryUpdates,
     };
-    store.persist(m);
-    this.hooks.persisted?.(m);
+    if (!this.persistOrFail(exec, m)) return undefined;
     store.note({ op: 'action', attempt: this.attempt, id: stateId, outcome: 'completed' });
     await this.hooks.boundary?.({ kind: 'action-completed', exec, reused: false });
     return execution.sentEvents.map((e) => ({ event: e, replayed: false }));
+  }
+
+  /** Persists a record of the action; one too large for the store fails the action, saying so. */
+  private persistOrFail(exec: ExecutionInfo, m: StateMutation): boolean {
+    try {
+      this.options.store.persist(m);
+    } catch (error) {
+      if (!(error instanceof PayloadTooLargeError)) throw error;
+      this.fail(exec, error);
+      return false;
+    }
+    this.hooks.persisted?.(m);
+    return true;
   }
 
   private fail(exec: ExecutionInfo, error: unknown): void {

@@ -4,7 +4,7 @@ import type { Slot, StateMutation } from './actionState';
 import type { CallInfo, CallOutcome, CallPhase, ExecutionInfo, RuntimeHooks } from './boundaries';
 import { planCall } from './callPlan';
 import { decode, decodeError, encode, encodeError, type Encoded } from './codec';
-import { PayloadEncodingError } from './errors';
+import { PayloadEncodingError, PayloadTooLargeError } from './errors';
 import type { StateStore } from './stateStore';
 
 /** A call as the action made it, before the cursor gives it a position. */
@@ -49,6 +49,29 @@ function phase(host: CallHost, call: CallInfo, p: CallPhase): void | Promise<voi
 function persist(host: CallHost, m: StateMutation): void {
   host.store.persist(m);
   host.hooks.persisted?.(m);
+}
+
+/** Persists a call's outcome; one the store refuses as too large becomes a failure saying so. */
+function persistOutcome(
+  host: CallHost,
+  index: number,
+  slot: Slot,
+): { slot: Slot; error: PayloadTooLargeError } | undefined {
+  try {
+    persist(host, { op: 'slot', id: host.exec.stateId, index, slot });
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof PayloadTooLargeError)) throw error;
+    const failed: Slot = {
+      functionId: slot.functionId,
+      argsDigest: slot.argsDigest,
+      status: 'FAILED',
+      // Name and message only: whatever made the outcome large stays out of it.
+      error: { name: error.name, message: error.message },
+    };
+    persist(host, { op: 'slot', id: host.exec.stateId, index, slot: failed });
+    return { slot: failed, error };
+  }
 }
 
 function noteCall(host: CallHost, call: CallInfo, status: Slot['status']): void {
@@ -155,7 +178,14 @@ export async function runDurableCall(host: CallHost, request: CallRequest): Prom
   }
   call.outcome = outcomeOf(slot);
   await phase(host, call, live.ok ? 'returned' : 'threw');
-  persist(host, { op: 'slot', id: exec.stateId, index, slot });
+  const refused = persistOutcome(host, index, slot);
+  if (refused) {
+    // The store would not take the outcome (too large): the failure saying so is persisted
+    // instead, so a recovery replays it rather than running the side effect again.
+    live = { ok: false, error: refused.error };
+    slot = refused.slot;
+    call.outcome = outcomeOf(slot);
+  }
   host.cursor = index + 1;
   noteCall(host, call, slot.status);
   await phase(host, call, 'outcome-persisted');

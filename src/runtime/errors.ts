@@ -5,6 +5,11 @@ export class PayloadEncodingError extends TypeError {
   override name = 'PayloadEncodingError';
 }
 
+/** A payload that encodes, but to more than a store keeps in one record. */
+export class PayloadTooLargeError extends PayloadEncodingError {
+  override name = 'PayloadTooLargeError';
+}
+
 /** The state folder or its journal cannot be used; the file is left exactly as it was. */
 export class StateFileError extends Error {
   override name = 'StateFileError';

@@ -322,6 +322,39 @@ describe('JournalStore round trip', () => {
     for (const a of attempts) assert.deepEqual(a.calls[0].functions, alternating);
   });
 
+  it('an action whose completion is over 64 MiB fails, saying so, and is not marked completed', async () => {
+    const agent = defineAgent({
+      name: 'shop',
+      actions: [
+        {
+          name: 'act',
+          on: ['InputEvent'],
+          run: async (_e, ctx) => {
+            ctx.sendEvent({
+              type: 'OutputEvent',
+              attributes: { output: 'x'.repeat(65 * 2 ** 20) },
+            });
+          },
+        },
+      ],
+    });
+    const dir = newDir();
+    const store = JournalStore.open(dir, { agent: 'shop' });
+    const result = await runAttempt([{ key: 'k', input: 1 }], { agent, store });
+    store.close();
+    assert.equal(result.failures.length, 1);
+    const error = result.failures[0].error as Error;
+    assert.equal(error.name, 'PayloadTooLargeError');
+    assert.match(
+      error.message,
+      /^the completion of k#0\/0\/act \(its output events and memory updates\) encodes to 65\.0 MiB, over the 64\.0 MiB/,
+    );
+    assert.ok(fs.statSync(journalOf(dir)).size < 2 ** 16);
+    const again = JournalStore.open(dir, { agent: 'shop' });
+    assert.equal(again.get('k#0/0/act')?.completed, false);
+    again.close();
+  });
+
   it('reads a journal with a note per replayed call (as written before ranges) as ranges', () => {
     const dir = writeJournal();
     fs.appendFileSync(

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyMutation, checkMutation, type ActionState, type StateMutation } from './actionState';
-import { DurableStateError, StateFileError } from './errors';
+import { DurableStateError, PayloadTooLargeError, StateFileError } from './errors';
 import type { StateStore, TimelineRecord } from './stateStore';
 import { rangeProblem, TimelineLog } from './timelineLog';
 
@@ -29,6 +29,11 @@ type JournalRecord = StateMutation | TimelineRecord | TornMarker;
 
 const MUTATIONS = new Set(['init', 'slot', 'truncate', 'complete']);
 const TIMELINE = new Set(['inputs', 'attempt', 'call', 'replays', 'action', 'crash', 'end']);
+/**
+ * The largest record (one line) the journal takes: it bounds what a reader must hold at once, and
+ * is the limit of an inputs line too. Larger payloads belong outside the durable state.
+ */
+export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 /** Replayed calls held back before their ranges are written anyway (see noteReplay). */
 const REPLAYS_PER_WRITE = 4096;
 
@@ -58,6 +63,19 @@ function describeFsError(error: unknown, file: string, doing: string): StateFile
   };
   const why = (code && hint[code]) ?? (error as Error).message;
   return new StateFileError(`cannot ${doing} ${file}: ${why}`, file);
+}
+
+function tooLarge(m: StateMutation, bytes: number): string {
+  const mib = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+  const what =
+    m.op === 'slot'
+      ? `the outcome of call #${m.index} (${m.slot.functionId}) of ${m.id}`
+      : m.op === 'complete'
+        ? `the completion of ${m.id} (its output events and memory updates)`
+        : m.op === 'init'
+          ? `the event that triggered ${m.id}`
+          : `a record of ${m.id}`;
+  return `${what} encodes to ${mib(bytes)}, over the ${mib(MAX_RECORD_BYTES)} a journal record may hold: keep large data outside the durable state (a file or a blob store) and pass a reference to it`;
 }
 
 export class JournalStore implements StateStore {
@@ -175,7 +193,7 @@ export class JournalStore implements StateStore {
   }
 
   private load(checkAgent: boolean): void {
-    let text: string;
+    let bytes: Buffer;
     try {
       // Read through a descriptor opened without following links: a symlink swapped in after the
       // check in open() is refused here too. Non-blocking, so a FIFO put there cannot hang us.
@@ -186,7 +204,8 @@ export class JournalStore implements StateStore {
           throw new Error(
             'it is not a regular file (a pipe, socket or device): move it away or choose another stateDir',
           );
-        text = fs.readFileSync(fd, 'utf8');
+        // Bytes, cut into lines below: a journal may outgrow the longest string V8 can make.
+        bytes = fs.readFileSync(fd);
       } finally {
         fs.closeSync(fd);
       }
@@ -200,13 +219,18 @@ export class JournalStore implements StateStore {
         line,
       );
     };
-    if (text.length === 0)
+    if (bytes.length === 0)
       fail(
         1,
         'the journal is empty (0 bytes), so it has no header; it was not written by durable-run',
       );
-    const lines = text.split('\n');
-    const torn = lines.pop() ?? '';
+    const lines: string[] = [];
+    let start = 0;
+    for (let end = bytes.indexOf(10); end !== -1; end = bytes.indexOf(10, start)) {
+      lines.push(bytes.toString('utf8', start, end));
+      start = end + 1;
+    }
+    const torn = bytes.toString('utf8', start);
     const header = this.parse(lines[0] ?? '', 1, fail) as Partial<JournalHeader>;
     if (header.format !== JOURNAL_FORMAT)
       fail(1, 'this is not a durable-run journal (its first line is not a journal header)');
@@ -232,6 +256,7 @@ export class JournalStore implements StateStore {
       } catch {
         continue;
       }
+      lines[i] = ''; // Parsed: the text is needed no more, and a big journal's text is big.
       const op = (values[i] as { op?: unknown } | null)?.op;
       if (op === 'torn') knownTorn.add((values[i] as TornMarker).line);
       else lastRecord = i;
@@ -311,12 +336,13 @@ export class JournalStore implements StateStore {
     return value;
   }
 
-  private append(record: JournalRecord | undefined, sync: boolean): void {
+  /** `line` is one serialized record, without its newline. */
+  private append(line: string | undefined, sync: boolean): void {
     if (this.fd === undefined)
       throw new StateFileError(`the journal ${this.file} is open read-only`, this.file);
     if (this.writeFailure) throw this.writeFailure;
     let text = this.unwritten.records.map((r) => JSON.stringify(r) + '\n').join('');
-    if (record !== undefined) text += JSON.stringify(record) + '\n';
+    if (line !== undefined) text += line + '\n';
     if (this.tornLines.length > 0) {
       const markers = this.tornLines.map(
         (line) => JSON.stringify({ op: 'torn', line } satisfies TornMarker) + '\n',
@@ -376,13 +402,17 @@ export class JournalStore implements StateStore {
   }
   persist(m: StateMutation): void {
     checkMutation(this.map, m);
-    this.append(m, true);
+    const line = JSON.stringify(m);
+    // A string's length is at most its UTF-8 size, so only long lines are measured.
+    if (line.length > MAX_RECORD_BYTES / 3 && Buffer.byteLength(line) > MAX_RECORD_BYTES)
+      throw new PayloadTooLargeError(tooLarge(m, Buffer.byteLength(line)));
+    this.append(line, true);
     applyMutation(this.map, m);
     this.persistCount++;
   }
   note(r: TimelineRecord): void {
     if (r.op === 'call' && r.path === 'replay' && this.fd !== undefined) this.noteReplay(r);
-    else this.append(r, false);
+    else this.append(JSON.stringify(r), false);
     this.log.add(r);
   }
   timeline(): readonly TimelineRecord[] {

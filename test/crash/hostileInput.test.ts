@@ -22,6 +22,8 @@ import {
   runCrashing,
   recoverJson,
 } from './cliHarness';
+import { encode } from '../../src/runtime/codec';
+import { JournalStore } from '../../src/runtime/journalStore';
 
 const AGENT = path.join(FIXTURES, 'hostileAgent.ts');
 
@@ -176,6 +178,52 @@ describe('payloads that cannot be encoded, circular and large payloads', () => {
     assert.equal(recovered.code, 0, recovered.stderr);
     assert.deepEqual(callPaths(recovered), ['k misbehave#0 circular replay SUCCEEDED']);
     assert.deepEqual(eventsOf(recovered, 'output')[0].output, expected);
+  });
+
+  it('a 200 MiB result is refused with its size and the limit, persisted as that failure, and replayed without running again', async () => {
+    const s = setup('big', { mb: 200 });
+    const run = await runCli(['run', AGENT, '--inputs', s.inputs, '--state', s.state, '--json'], {
+      env: s.env,
+    });
+    assert.equal(run.code, 1, run.stderr);
+    const [done] = eventsOf(run, 'done');
+    const [failure] = done.failures as Array<{ error: { name: string; message: string } }>;
+    assert.equal(failure.error.name, 'PayloadTooLargeError');
+    assert.match(
+      failure.error.message,
+      /^the outcome of call #0 \(blob\) of k#0\/0\/misbehave encodes to 200\.0 MiB, over the 64\.0 MiB a journal record may hold: keep large data outside the durable state/,
+    );
+    // Nothing of the 200 MiB reached the journal.
+    assert.ok(fs.statSync(path.join(s.state, 'journal.jsonl')).size < 64 * 1024);
+    const again = await recoverJson(AGENT, s);
+    assert.equal(again.code, 1);
+    assert.deepEqual(callPaths(again), ['k misbehave#0 blob replay FAILED']);
+  });
+
+  it('a journal larger than the longest string V8 can hold (9 records of 60 MiB) opens', () => {
+    const dir = path.join(tempDir(), 'state');
+    const store = JournalStore.open(dir, { agent: 'big' });
+    const id = 'k#0/0/act';
+    const event = encode({ type: 'InputEvent', attributes: { key: 'k', input: 1 } });
+    store.persist({ op: 'init', id, key: 'k', seq: 0, eventIndex: 0, action: 'act', event });
+    const text = 'x'.repeat(60 * 1024 * 1024);
+    for (let index = 0; index < 9; index++) {
+      const result = encode(`${index}${text}`);
+      const slot = {
+        functionId: 'blob',
+        argsDigest: '0'.repeat(16),
+        status: 'SUCCEEDED' as const,
+        result,
+      };
+      store.persist({ op: 'slot', id, index, slot });
+    }
+    store.close();
+    assert.ok(fs.statSync(path.join(dir, 'journal.jsonl')).size > 2 ** 29);
+    const again = JournalStore.open(dir, { agent: 'big', readOnly: true });
+    const slots = again.get(id)!.slots;
+    assert.equal(slots.length, 9);
+    assert.equal((slots[8].result!.json as string).slice(0, 2), '8x');
+    again.close();
   });
 
   it('a 24 MiB result is persisted and replayed intact', async () => {
