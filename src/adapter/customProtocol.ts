@@ -7,11 +7,15 @@ import type { CallPath } from '../runtime/callPlan';
 /** `injectCrash`: crash at the next matching point, or `now` at the boundary where it is paused. */
 export interface InjectCrashArguments {
   point: CrashPoint;
+  /** Only in this action execution (a state id, e.g. `alice#0/0/checkout`). */
+  stateId?: string;
   /** Action name. */
   action?: string;
   /** Call index in the action (number) or function id (string). */
   call?: number | string;
   now?: boolean;
+  /** At `point` of the call where the agent is stopped, and no other call. */
+  here?: boolean;
 }
 
 /** `recover`: start the next attempt over what the store persisted. No arguments. */

@@ -30,6 +30,7 @@ import {
 } from '../worker/protocol';
 import { AttemptRun } from './attemptRun';
 import { BreakpointMapper } from './breakpointMapper';
+import { crashHerePlan } from './crashHere';
 import { CUSTOM_EVENTS, type InjectCrashArguments, type SlotsArguments } from './customProtocol';
 import {
   checkLaunchArguments,
@@ -581,6 +582,13 @@ export class DurableDebugSession extends DebugSession {
       if (error instanceof CrashSpecError) return this.fail(response, error.message);
       throw error;
     }
+    if (args.here) {
+      if (args.now)
+        return this.fail(response, '"here" and "now" cannot go together: "now" strikes at once');
+      const plan = crashHerePlan(run.state.stop, crash.point);
+      if (typeof plan === 'string') return this.fail(response, plan);
+      crash = plan;
+    }
     if (args.now && !run.state.stop) {
       return this.fail(
         response,
@@ -588,11 +596,14 @@ export class DurableDebugSession extends DebugSession {
       );
     }
     run.client.send({ type: 'injectCrash', crash, now: args.now === true });
-    if (!args.now)
+    if (!args.now) {
+      const where = crash.stateId ?? crash.action;
+      const call = crash.index !== undefined ? ` call #${crash.index}` : '';
       this.say(
-        `a crash is armed at ${crash.point}${crash.action ? ` in ${crash.action}` : ''}\n`,
+        `a crash is armed at ${crash.point}${where ? ` of ${where}` : ''}${call}\n`,
         'console',
       );
+    }
     this.sendResponse(response);
   }
 

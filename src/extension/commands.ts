@@ -15,12 +15,14 @@ import type { CallSite, SessionTracker } from './sessionTracker';
 import { defaultStateDirOf } from './settings';
 import { payloadText } from './slotLabels';
 import type { SlotNode, SlotsTreeProvider } from './slotsView';
+import type { StopWatcher } from './stopWatcher';
 import { partitionStateFolder } from './stateFolder';
 import type { TimelinePanel } from './timelinePanel';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
   tracker: SessionTracker;
+  stops: StopWatcher;
   slots: { provider: SlotsTreeProvider; view: vscode.TreeView<SlotNode> };
   timeline: TimelinePanel;
 }
@@ -42,9 +44,17 @@ function sessionOf(tracker: SessionTracker, arg: unknown): vscode.DebugSession |
 interface CrashPick extends vscode.QuickPickItem {
   point: CrashPoint;
   now?: boolean;
+  here?: boolean;
 }
 
-async function pickCrashPoint(perCallOnly: boolean, title: string): Promise<CrashPick | undefined> {
+/** The points a call reaches after it stopped at its start (before-call has passed by then). */
+const LATER_CALL_POINTS = new Set<CrashPoint>(['after-pending', 'before-outcome', 'after-outcome']);
+
+async function pickCrashPoint(
+  perCallOnly: boolean,
+  title: string,
+  stopped = false,
+): Promise<CrashPick | undefined> {
   const items: CrashPick[] = CRASH_POINT_CHOICES.filter((c) => !perCallOnly || c.perCall).map(
     (c) => ({
       label: `$(flame) ${c.label}`,
@@ -53,6 +63,19 @@ async function pickCrashPoint(perCallOnly: boolean, title: string): Promise<Cras
       point: c.point,
     }),
   );
+  if (stopped) {
+    // Armed for the call where the agent is stopped only: the adapter refuses a point it passed.
+    const here: CrashPick[] = CRASH_POINT_CHOICES.filter((c) => LATER_CALL_POINTS.has(c.point)).map(
+      (c) => ({
+        label: `$(debug-stackframe) this call: ${c.label}`,
+        description: 'the call where the agent is stopped',
+        detail: c.detail,
+        point: c.point,
+        here: true,
+      }),
+    );
+    items.unshift(...here);
+  }
   if (!perCallOnly) {
     // The point is required by the request but unused with `now`: the crash strikes where paused.
     items.unshift({
@@ -71,21 +94,31 @@ async function pickCrashPoint(perCallOnly: boolean, title: string): Promise<Cras
   });
 }
 
-async function injectCrash(tracker: SessionTracker, arg: unknown): Promise<void> {
+async function injectCrash(
+  tracker: SessionTracker,
+  stops: StopWatcher,
+  arg: unknown,
+): Promise<void> {
   const session = sessionOf(tracker, arg);
   if (!session) return void vscode.window.showErrorMessage(NO_SESSION);
-  const pick = await pickCrashPoint(false, 'Durable Run: Inject Crash');
+  const pick = await pickCrashPoint(
+    false,
+    'Durable Run: Inject Crash',
+    stops.isStopped(session.id),
+  );
   if (!pick) return;
   const args: InjectCrashArguments = pick.now
     ? { point: pick.point, now: true }
-    : { point: pick.point };
+    : pick.here
+      ? { point: pick.point, here: true }
+      : { point: pick.point };
   try {
     await session.customRequest('injectCrash', args);
     if (!pick.now) {
-      vscode.window.setStatusBarMessage(
-        `$(flame) Crash armed at ${pick.point}: it strikes at the next matching point`,
-        6000,
-      );
+      const where = pick.here
+        ? ' of the call where it is stopped'
+        : ': it strikes at the next matching point';
+      vscode.window.setStatusBarMessage(`$(flame) Crash armed at ${pick.point}${where}`, 6000);
     }
   } catch (error) {
     void vscode.window.showErrorMessage(
@@ -107,11 +140,12 @@ async function injectCrashAtSlot(
     `Inject crash at #${slot.index} ${slot.functionId} in ${state.action}`,
   );
   if (!pick) return;
-  const args: InjectCrashArguments = { point: pick.point, action: state.action, call: slot.index };
+  // The state id, not only the action: another key's execution of the action has the same call.
+  const args: InjectCrashArguments = { point: pick.point, stateId: state.id, call: slot.index };
   try {
     await session.customRequest('injectCrash', args);
     vscode.window.setStatusBarMessage(
-      `$(flame) Crash armed at ${pick.point} of call #${slot.index} in ${state.action}`,
+      `$(flame) Crash armed at ${pick.point} of call #${slot.index} in ${state.id}`,
       6000,
     );
   } catch (error) {
@@ -228,7 +262,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const register = (id: string, run: (...args: unknown[]) => unknown) =>
     vscode.commands.registerCommand(id, run);
   return [
-    register(COMMANDS.injectCrash, (arg) => injectCrash(tracker, arg)),
+    register(COMMANDS.injectCrash, (arg) => injectCrash(tracker, deps.stops, arg)),
     register(COMMANDS.recover, (arg) => recover(tracker, arg)),
     register(COMMANDS.showTimeline, () => deps.timeline.show()),
     register(COMMANDS.createSample, () => createSample(deps.context.extensionUri)),

@@ -26,6 +26,7 @@ export function crashMatches(plan: CrashPlan, b: Boundary): boolean {
   if (crashPointOf(b) !== plan.point) return false;
   const action = b.exec.action;
   const call = b.kind === 'call' ? b.call : undefined;
+  if (plan.stateId !== undefined && plan.stateId !== b.exec.stateId) return false;
   if (plan.action !== undefined && plan.action !== action) return false;
   if (plan.functionId !== undefined && plan.functionId !== call?.functionId) return false;
   let byFunction = plan.functionId !== undefined;
@@ -81,6 +82,11 @@ export function validateCrashPlan(value: unknown, where: string): CrashPlan {
     );
   }
   const plan: CrashPlan = { point: v.point };
+  if (v.stateId !== undefined) {
+    if (typeof v.stateId !== 'string' || v.stateId === '')
+      throw new CrashSpecError(`${where}.stateId must be the id of an action execution (string)`);
+    plan.stateId = v.stateId;
+  }
   if (v.action !== undefined) {
     if (typeof v.action !== 'string')
       throw new CrashSpecError(`${where}.action must be an action name (string)`);

@@ -24,6 +24,8 @@ export type CrashPoint = (typeof CRASH_POINTS)[number];
  */
 export interface CrashPlan {
   point: CrashPoint;
+  /** Only this action execution (a key's action): the same call of another key does not count. */
+  stateId?: string;
   action?: string;
   functionId?: string;
   target?: string;

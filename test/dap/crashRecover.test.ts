@@ -223,6 +223,30 @@ describe('crash and recover', () => {
     assert.equal(event.body.functionId, 'receipt');
   });
 
+  it('arms a crash "here", at a later point of the stopped call, striking in that key only', async () => {
+    const inputs = [...ORDER_INPUTS, { key: 'bob', input: { id: 'o2', cents: 200 } }];
+    await launch(s, { program: ORDERS, inputs }, { functions: ['charge'] });
+    const stop = await nextStop(s);
+    const [top] = stop.frames;
+    assert.match(top.name, /charge/);
+    const stoppedKey = (await s.dc.threadsRequest()).body.threads.find(
+      (t) => t.id === stop.event.body.threadId,
+    )!.name;
+    await assert.rejects(
+      s.dc.customRequest('injectCrash', { point: 'before-call', here: true }),
+      /before-call has passed/,
+    );
+    await s.dc.customRequest('injectCrash', { point: 'before-outcome', here: true });
+    // The other key's charge goes on to its own before-outcome: only this key's strikes.
+    await s.dc.setFunctionBreakpointsRequest({ breakpoints: [] });
+    const crashed = s.dc.waitForEvent('durableRun.crash');
+    await s.dc.continueRequest({ threadId: stop.event.body.threadId! });
+    const event = await crashed;
+    assert.equal(event.body.point, 'before-outcome');
+    assert.equal(event.body.functionId, 'charge');
+    assert.equal(event.body.stateId, `${stoppedKey}#0/0/checkout`);
+  });
+
   it('refuses a crash now while the agent is not stopped, and an unknown crash point', async () => {
     await launch(s, { program: ORDERS, inputs: ORDER_INPUTS, stopOnEntry: true });
     await assert.rejects(

@@ -22,6 +22,14 @@ import {
 
 /** The order of the Inject Crash quick pick: "now", then the crash points (crashPoints.ts). */
 const INJECT_CHOICES = ['now', 'before-call', 'after-pending', 'before-outcome', 'after-outcome'];
+/** The Inject Crash picker while stopped: now, the later points of this call, then every point. */
+const STOPPED_CHOICES = [
+  'now',
+  'here:after-pending',
+  'here:before-outcome',
+  'here:after-outcome',
+  ...INJECT_CHOICES.slice(1),
+];
 
 describe('Commands', () => {
   debugHooks();
@@ -33,7 +41,7 @@ describe('Commands', () => {
     await stopShown(s, stop);
     const mark = recorder().mark();
     const picked = vscode.commands.executeCommand('durableRun.injectCrash');
-    await answerQuickPick(picked, INJECT_CHOICES.indexOf('before-outcome'));
+    await answerQuickPick(picked, STOPPED_CHOICES.indexOf('before-outcome'));
     const request = recorder().requests('injectCrash', mark)[0];
     assert.deepEqual(request?.arguments, { point: 'before-outcome' });
     await s.session.customRequest('continue', { threadId: stop.threadId });
@@ -67,7 +75,30 @@ describe('Commands', () => {
     // Only the per-call points are offered there: before-call, after-pending, before-outcome, ...
     await answerQuickPick(picked, INJECT_CHOICES.indexOf('before-outcome') - 1);
     const request = recorder().requests('injectCrash', mark)[0];
-    assert.deepEqual(request?.arguments, { point: 'before-outcome', action: 'checkout', call: 1 });
+    assert.deepEqual(request?.arguments, {
+      point: 'before-outcome',
+      stateId: 'alice#0/0/checkout',
+      call: 1,
+    });
+  });
+
+  it('arms a crash at a later point of the call where the agent is stopped ("this call")', async () => {
+    const { s, stop } = await launchAliceStoppedAt(chargeLine());
+    await stopShown(s, stop);
+    const mark = recorder().mark();
+    const picked = vscode.commands.executeCommand('durableRun.injectCrash');
+    await answerQuickPick(picked, STOPPED_CHOICES.indexOf('here:before-outcome'));
+    const request = recorder().requests('injectCrash', mark)[0];
+    assert.deepEqual(request?.arguments, { point: 'before-outcome', here: true });
+    await s.session.customRequest('continue', { threadId: stop.threadId });
+    const crash = await recorder().event<{ point: string; stateId?: string; index?: number }>(
+      'durableRun.crash',
+      mark,
+    );
+    assert.deepEqual(
+      [crash.point, crash.stateId, crash.index],
+      ['before-outcome', 'alice#0/0/checkout', 1],
+    );
   });
 
   it('asks the adapter for the slots again with Refresh Slots', async () => {

@@ -121,16 +121,19 @@ export async function run({ page, workspace, screenshot, log }) {
   log('stepped in: PENDING persisted');
   await screenshot('03-pending-persisted');
 
-  // Inject Crash from the debug toolbar, at before-outcome.
+  // Inject Crash from the debug toolbar, at before-outcome of this very call.
   await toolbarButton(page, 'Inject Crash').click();
-  const choice = page
-    .locator('.quick-input-widget .quick-input-list .monaco-list-row')
-    .filter({ has: page.locator('.label-name', { hasText: /^\s*before-outcome\s*$/ }) });
+  const choice = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({
+    has: page.locator('.label-name', { hasText: /^\s*this call: before-outcome\s*$/ }),
+  });
   await choice.first().waitFor({ timeout: 10_000 });
   await screenshot('04-inject-crash-quick-pick');
   await choice.first().click();
   await waitUntil(
-    async () => /a crash is armed at before-outcome/.test(await debugConsoleText(page)),
+    async () =>
+      /a crash is armed at before-outcome of alice#0\/0\/checkout call #1/.test(
+        await debugConsoleText(page),
+      ),
     'the Debug Console saying the crash is armed',
   );
   log('crash armed at before-outcome');

@@ -1,0 +1,80 @@
+// "Crash this call": the plan for the call where the agent is stopped, or why there is none.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { CallPath } from '../runtime/callPlan';
+import type { StoppedMessage } from './attemptState';
+import { crashHerePlan } from './crashHere';
+
+function stoppedAt(
+  phase: string,
+  { path = 'execute', hasReconciler = true }: { path?: CallPath; hasReconciler?: boolean } = {},
+): StoppedMessage {
+  return {
+    type: 'stopped',
+    reason: 'step',
+    description: 'Paused',
+    boundary: {
+      kind: 'call',
+      phase: phase as never,
+      exec: {
+        key: 'alice',
+        seq: 0,
+        eventIndex: 0,
+        action: 'checkout',
+        stateId: 'alice#0/0/checkout',
+        attempt: 1,
+        event: { json: {} },
+      },
+      call: {
+        index: 1,
+        occurrence: 0,
+        functionId: 'charge',
+        argsDigest: '0'.repeat(16),
+        args: { json: [] },
+        plan: { path, reason: '' },
+        hasReconciler,
+      },
+      ordinal: 3,
+    },
+  };
+}
+
+describe('crashing the call where the agent is stopped', () => {
+  it('targets that call of that action execution only', () => {
+    assert.deepEqual(crashHerePlan(stoppedAt('planned'), 'before-outcome'), {
+      point: 'before-outcome',
+      stateId: 'alice#0/0/checkout',
+      index: 1,
+    });
+  });
+
+  it('refuses a point the call has reached or passed', () => {
+    assert.match(
+      crashHerePlan(stoppedAt('returned'), 'after-pending') as string,
+      /call #1 \(charge\) of alice#0\/0\/checkout is already at before-outcome, so after-pending has passed/,
+    );
+    assert.match(crashHerePlan(stoppedAt('planned'), 'before-call') as string, /has passed/);
+  });
+
+  it('refuses after-pending for a call without a reconciler, and any point of a replayed call', () => {
+    assert.match(
+      crashHerePlan(stoppedAt('planned', { hasReconciler: false }), 'after-pending') as string,
+      /has no reconciler, so no PENDING slot is persisted/,
+    );
+    assert.match(
+      crashHerePlan(stoppedAt('planned', { path: 'replay' }), 'after-outcome') as string,
+      /is replayed from its slot/,
+    );
+  });
+
+  it('refuses when not stopped at a call, and for the action’s own point', () => {
+    assert.match(
+      crashHerePlan(undefined, 'before-outcome') as string,
+      /not stopped at a durable call/,
+    );
+    assert.match(
+      crashHerePlan(stoppedAt('planned'), 'before-complete') as string,
+      /a point of the action, not of a call/,
+    );
+  });
+});
