@@ -21,7 +21,6 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as path from 'node:path';
 import type { AttemptKind } from '../runtime/stateStore';
-import { CrashSpecError, validateCrashPlan } from '../worker/crashPlan';
 import {
   EXCEPTION_FILTERS,
   type ExceptionFilter,
@@ -30,7 +29,7 @@ import {
 } from '../worker/protocol';
 import { AttemptRun } from './attemptRun';
 import { BreakpointMapper } from './breakpointMapper';
-import { crashHerePlan } from './crashHere';
+import { crashRequestPlan } from './crashRequest';
 import { CUSTOM_EVENTS, type InjectCrashArguments, type SlotsArguments } from './customProtocol';
 import {
   checkLaunchArguments,
@@ -575,28 +574,11 @@ export class DurableDebugSession extends DebugSession {
     const run = this.run;
     if (!run || run.state.finished)
       return this.fail(response, 'no attempt is running: launch, restart or recover first');
-    let crash;
-    try {
-      crash = validateCrashPlan(args, 'injectCrash');
-    } catch (error) {
-      if (error instanceof CrashSpecError) return this.fail(response, error.message);
-      throw error;
-    }
-    if (args.here) {
-      if (args.now)
-        return this.fail(response, '"here" and "now" cannot go together: "now" strikes at once');
-      const plan = crashHerePlan(run.state.stop, crash.point);
-      if (typeof plan === 'string') return this.fail(response, plan);
-      crash = plan;
-    }
-    if (args.now && !run.state.stop) {
-      return this.fail(
-        response,
-        'a crash "now" strikes where the agent is stopped: pause first, or leave "now" out to crash at the next matching point',
-      );
-    }
-    run.client.send({ type: 'injectCrash', crash, now: args.now === true });
-    if (!args.now) {
+    const request = crashRequestPlan(args, run.state.stop);
+    if (typeof request === 'string') return this.fail(response, request);
+    const { crash, now } = request;
+    run.client.send({ type: 'injectCrash', crash, now });
+    if (!now) {
       const where = crash.stateId ?? crash.action;
       const call = crash.index !== undefined ? ` call #${crash.index}` : '';
       this.say(

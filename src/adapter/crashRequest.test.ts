@@ -1,9 +1,10 @@
-// "Crash this call": the plan for the call where the agent is stopped, or why there is none.
+// The injectCrash request: "crash this call" is planned for the call where the agent is stopped,
+// or refused with why; "now" needs a stop.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CallPath } from '../runtime/callPlan';
 import type { StoppedMessage } from './attemptState';
-import { crashHerePlan } from './crashHere';
+import { crashHerePlan, crashRequestPlan } from './crashRequest';
 
 function stoppedAt(
   phase: string,
@@ -75,6 +76,31 @@ describe('crashing the call where the agent is stopped', () => {
     assert.match(
       crashHerePlan(stoppedAt('planned'), 'before-complete') as string,
       /a point of the action, not of a call/,
+    );
+  });
+
+  it('checks the whole request: a bad point, "here" with "now", and "now" without a stop', () => {
+    assert.match(
+      crashRequestPlan({ point: 'soon' as never }, undefined) as string,
+      /point must be one of/,
+    );
+    assert.match(
+      crashRequestPlan(
+        { point: 'before-outcome', here: true, now: true },
+        stoppedAt('planned'),
+      ) as string,
+      /cannot go together/,
+    );
+    assert.match(
+      crashRequestPlan({ point: 'before-call', now: true }, undefined) as string,
+      /pause first/,
+    );
+    assert.deepEqual(
+      crashRequestPlan({ point: 'before-outcome', here: true }, stoppedAt('planned')),
+      {
+        crash: { point: 'before-outcome', stateId: 'alice#0/0/checkout', index: 1 },
+        now: false,
+      },
     );
   });
 });

@@ -1,8 +1,33 @@
-// "Crash this call": the crash plan that strikes at a point of the call where the agent is
-// stopped, and no other (another key may make the same call at the same time), or why that point
-// cannot come for it any more.
+// The `injectCrash` request as the worker takes it: a checked crash plan and whether it strikes
+// now, or why not. "Here" means the call where the agent is stopped and no other (another key may
+// make the same call at the same time), at a point of its life still to come.
+import { CrashSpecError, validateCrashPlan } from '../worker/crashPlan';
 import type { CrashPlan, CrashPoint } from '../worker/protocol';
 import type { StoppedMessage } from './attemptState';
+import type { InjectCrashArguments } from './customProtocol';
+
+/** The crash to send the worker, or the reason the request is refused. */
+export function crashRequestPlan(
+  args: InjectCrashArguments,
+  stop: StoppedMessage | undefined,
+): { crash: CrashPlan; now: boolean } | string {
+  let crash: CrashPlan;
+  try {
+    crash = validateCrashPlan(args, 'injectCrash');
+  } catch (error) {
+    if (error instanceof CrashSpecError) return error.message;
+    throw error;
+  }
+  if (args.here) {
+    if (args.now) return '"here" and "now" cannot go together: "now" strikes at once';
+    const plan = crashHerePlan(stop, crash.point);
+    if (typeof plan === 'string') return plan;
+    crash = plan;
+  }
+  if (args.now && !stop)
+    return 'a crash "now" strikes where the agent is stopped: pause first, or leave "now" out to crash at the next matching point';
+  return { crash, now: args.now === true };
+}
 
 /** The order of a call's crash points; before-complete belongs to the action, not the call. */
 const CALL_POINTS: CrashPoint[] = [
