@@ -93,7 +93,8 @@ describe('the slots body for the views', () => {
     const timeline: TimelineRecord[] = [
       ...Array.from({ length: 4999 }, (_, i) => ran(1, i)),
       {
-        op: 'replays',
+        op: 'calls',
+        path: 'replay',
         attempt: 2,
         id,
         from: 0,

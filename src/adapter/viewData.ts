@@ -14,11 +14,11 @@ import type {
 } from './customProtocol';
 import type { StateSource } from './stateSource';
 
-/** The call records and replay ranges of each action execution, in timeline order. */
+/** The calls and runs of calls of each action execution, in timeline order. */
 function callRecordsById(records: readonly TimelineRecord[]): Map<string, TimelineRecord[]> {
   const out = new Map<string, TimelineRecord[]>();
   for (const r of records) {
-    if (r.op !== 'call' && r.op !== 'replays') continue;
+    if (r.op !== 'call' && r.op !== 'calls') continue;
     let list = out.get(r.id);
     if (!list) out.set(r.id, (list = []));
     list.push(r);

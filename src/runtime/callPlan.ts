@@ -12,7 +12,7 @@ export interface CallPlan {
   warning?: string;
 }
 
-/** Why a finished slot is replayed; also rebuilt for the calls a replay range of the timeline holds. */
+/** Why a finished slot is replayed; also rebuilt for the calls a run of replays in the timeline holds. */
 export function replayReason(status: SlotStatus): string {
   return `the slot holds a ${status} outcome: it is replayed and the function does not run`;
 }

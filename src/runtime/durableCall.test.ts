@@ -16,6 +16,7 @@ import {
   slotsOf,
   succeeded,
 } from './testSupport';
+import { callNotes } from './timelineLog';
 
 // A crash is simulated by seeding the store with what the crashed attempt would have left.
 
@@ -539,7 +540,7 @@ describe('call boundaries', () => {
     ]);
   });
 
-  it('reports each persist through hooks.persisted and keeps a timeline note per call', async () => {
+  it('reports each persist through hooks.persisted and keeps the call in the timeline', async () => {
     const store = new MemoryStore();
     const persisted: string[] = [];
     const ctx = execution(store, {
@@ -547,9 +548,11 @@ describe('call boundaries', () => {
     });
     await ctx.durableExecute(async function charge() {}, [], { reconciler: () => undefined });
     assert.deepEqual(persisted, ['slot:PENDING', 'slot:SUCCEEDED']);
-    const notes = store.timeline().filter((r) => r.op === 'call');
-    assert.equal(notes.length, 1);
-    assert.equal(notes[0].op === 'call' && notes[0].path, 'execute');
+    const notes = store.timeline().flatMap((r) => [...callNotes(r)]);
+    assert.deepEqual(
+      notes.map((n) => [n.index, n.functionId, n.path, n.status]),
+      [[0, 'charge', 'execute', 'SUCCEEDED']],
+    );
   });
 
   it('the args digest the boundary shows is the one persisted', async () => {

@@ -1,9 +1,10 @@
 // Read-only views of a store for people and tools: action states with decoded slots, and the
 // timeline of attempts with the path each call took.
 import type { ActionState, SlotStatus } from './actionState';
-import { replayReason, type CallPath } from './callPlan';
+import type { CallPath } from './callPlan';
 import { decode, toPlainJson, type Encoded } from './codec';
 import type { StateStore, TimelineRecord } from './stateStore';
+import { runReason } from './timelineLog';
 
 export interface SlotView {
   index: number;
@@ -155,14 +156,10 @@ export function attemptViews(records: readonly TimelineRecord[]): AttemptView[] 
     if (r.op === 'call') {
       const { id, index, functionId, path, status, reason } = r;
       runs.add({ id, index, functionId, path, status, reason }, [[functionId, 1]], 1);
-    } else if (r.op === 'replays') {
+    } else if (r.op === 'calls') {
       const [[functionId]] = r.functions;
-      const first = { id: r.id, index: r.from, functionId, path: 'replay' as const };
-      runs.add(
-        { ...first, status: r.status, reason: replayReason(r.status) },
-        r.functions,
-        r.count,
-      );
+      const first = { id: r.id, index: r.from, functionId, path: r.path, status: r.status };
+      runs.add({ ...first, reason: runReason(r) }, r.functions, r.count);
     } else if (r.op === 'action')
       view.actions.push({ id: r.id, outcome: r.outcome, error: r.error });
     else if (r.op === 'crash') {

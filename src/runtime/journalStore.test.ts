@@ -58,20 +58,29 @@ function callNote(index: number, path: 'replay' | 'execute'): TimelineRecord {
   };
 }
 
-/** A range of calls replayed in attempt 1 of STATE_ID, as the store keeps it. */
+/** A run of calls replayed in attempt 1 of STATE_ID, as the store keeps it. */
 function replays(from: number, functions: Array<[string, number]>): TimelineRecord {
   const count = functions.reduce((sum, [, n]) => sum + n, 0);
-  return { op: 'replays', attempt: 1, id: STATE_ID, from, count, status: 'SUCCEEDED', functions };
+  return {
+    op: 'calls',
+    attempt: 1,
+    id: STATE_ID,
+    from,
+    count,
+    path: 'replay',
+    status: 'SUCCEEDED',
+    functions,
+  };
 }
 
-/** The records of a journal after its header, as `op` (`replays FIRST-LAST` for a range). */
+/** The records of a journal after its header, as `op` (`replays FIRST-LAST` for a run of replays). */
 function recordsOf(file: string): string[] {
   return lines(file)
     .slice(1)
     .filter(Boolean)
     .map((l) => {
       const r = JSON.parse(l);
-      return r.op === 'replays' ? `replays ${r.from}-${r.from + r.count - 1}` : r.op;
+      return r.op === 'calls' ? `replays ${r.from}-${r.from + r.count - 1}` : r.op;
     });
 }
 
@@ -489,7 +498,7 @@ describe('JournalStore torn and corrupt files', () => {
     });
   });
 
-  it('a replay range that is malformed or reaches past its slots is a StateFileError naming the line, and the file is kept', () => {
+  it('a run of calls that is malformed or reaches past its slots is a StateFileError naming the line, and the file is kept', () => {
     const cases: Array<[TimelineRecord | Record<string, unknown>, RegExp]> = [
       // writeJournal leaves two slots: a range of three cannot have been replayed.
       [replays(0, [['f', 3]]), /covers calls 0 to 2 of .*, which has 2 slots/],
@@ -499,6 +508,8 @@ describe('JournalStore torn and corrupt files', () => {
         /counts 1000000000000000 calls but its functions add up to 2/,
       ],
       [{ ...replays(0, [['f', 1]]), status: 'PENDING' }, /only SUCCEEDED or FAILED/],
+      [{ ...replays(0, [['f', 1]]), path: 'teleport' }, /has path "teleport"; a path is one of/],
+      [{ ...replays(0, [['f', 1]]), path: 'execute' }, /path execute needs its "reason"/],
       [{ ...replays(0, [['f', 1]]), functions: [['f']] }, /\[functionId, count\] pairs/],
       [{ ...replays(0, [['f', 1]]), id: 'nobody' }, /nobody, which has no action state/],
     ];

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { applyMutation, checkMutation, type ActionState, type StateMutation } from './actionState';
 import { DurableStateError, PayloadTooLargeError, StateFileError } from './errors';
 import type { StateStore, TimelineRecord } from './stateStore';
-import { rangeProblem, TimelineLog } from './timelineLog';
+import { runProblem, TimelineLog } from './timelineLog';
 
 export const JOURNAL_FILE = 'journal.jsonl';
 export const JOURNAL_FORMAT = 'durable-run-journal';
@@ -28,13 +28,13 @@ interface TornMarker {
 type JournalRecord = StateMutation | TimelineRecord | TornMarker;
 
 const MUTATIONS = new Set(['init', 'slot', 'truncate', 'complete']);
-const TIMELINE = new Set(['inputs', 'attempt', 'call', 'replays', 'action', 'crash', 'end']);
+const TIMELINE = new Set(['inputs', 'attempt', 'call', 'calls', 'action', 'crash', 'end']);
 /**
  * The largest record (one line) the journal takes: it bounds what a reader must hold at once, and
  * is the limit of an inputs line too. Larger payloads belong outside the durable state.
  */
 export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
-/** Replayed calls held back before their ranges are written anyway (see noteReplay). */
+/** Replayed calls held back before their runs are written anyway (see noteReplay). */
 const REPLAYS_PER_WRITE = 4096;
 
 export interface JournalOpenOptions {
@@ -91,7 +91,7 @@ export class JournalStore implements StateStore {
   private endsMidLine = false;
   /** Set when a write failed: some of its bytes may be on disk, so nothing may follow them. */
   private writeFailure: StateFileError | undefined;
-  /** Replay ranges not written yet (see noteReplay). */
+  /** Runs of replayed calls not written yet (see noteReplay). */
   private unwritten = new TimelineLog();
   private flushScheduled = false;
 
@@ -293,8 +293,8 @@ export class JournalStore implements StateStore {
           throw error;
         }
       } else if (TIMELINE.has(record.op)) {
-        if (record.op === 'replays') {
-          const problem = rangeProblem(record, this.map.get(record.id)?.slots.length);
+        if (record.op === 'calls') {
+          const problem = runProblem(record, this.map.get(record.id)?.slots.length);
           if (problem) fail(lineNo, problem);
         }
         this.log.add(record as TimelineRecord);
@@ -371,7 +371,7 @@ export class JournalStore implements StateStore {
 
   /**
    * Replayed calls are the bulk of a recovery's timeline, with no persist of their own, so their
-   * ranges are written later: with the next persist or other note (so the file keeps the order of
+   * runs are written later: with the next persist or other note (so the file keeps the order of
    * each action's records, and the worker's crash note brings them along), when many have piled
    * up, at close, and when the event loop turns (a debugger pause). A replay changes no state, so
    * a kill from outside in the middle of a run of replays can only lose some of these notes; the
@@ -379,7 +379,7 @@ export class JournalStore implements StateStore {
    */
   private noteReplay(r: TimelineRecord): void {
     this.unwritten.add(r);
-    if (this.unwritten.replayedCalls >= REPLAYS_PER_WRITE) this.append(undefined, false);
+    if (this.unwritten.calls >= REPLAYS_PER_WRITE) this.append(undefined, false);
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => {

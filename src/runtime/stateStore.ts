@@ -28,16 +28,20 @@ export type TimelineRecord =
     }
   | {
       /**
-       * Calls `from` to `from + count - 1` of one action execution, all replayed in one attempt
-       * with the same status; `functions` holds their function ids, run-length encoded. Replays
-       * are kept as ranges so that recoveries do not grow the timeline by a record per call.
+       * Calls `from` to `from + count - 1` of one action execution that took the same path with
+       * the same status and reason in one attempt; `functions` holds their function ids,
+       * run-length encoded. A recovery replays every finished call, so replays are written as
+       * runs; in memory every call is kept in runs (see TimelineLog).
        */
-      op: 'replays';
+      op: 'calls';
       attempt: number;
       id: string;
       from: number;
       count: number;
+      path: CallPath;
       status: SlotStatus;
+      /** Left out for replays: it is always replayReason(status). */
+      reason?: string;
       functions: Array<[functionId: string, count: number]>;
     }
   | {
@@ -66,7 +70,7 @@ export interface StateStore {
   persist(m: StateMutation): void;
   /** Keeps a timeline record: it survives the process being killed, but is not a persist. */
   note(r: TimelineRecord): void;
-  /** The records noted so far, replayed calls folded into `replays` ranges (see TimelineLog). */
+  /** The records noted so far, calls folded into `calls` runs (see TimelineLog). */
   timeline(): readonly TimelineRecord[];
   close(): void;
 }

@@ -1,15 +1,9 @@
-// Tests of the timeline as stores keep it: replayed calls folded into ranges, and expanded again.
+// Tests of the timeline as stores keep it: calls folded into runs, and expanded again.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { replayReason } from './callPlan';
 import type { TimelineRecord } from './stateStore';
-import {
-  callNotes,
-  rangeProblem,
-  TimelineLog,
-  type CallNote,
-  type ReplayRange,
-} from './timelineLog';
+import { callNotes, runProblem, TimelineLog, type CallNote, type CallRun } from './timelineLog';
 
 function call(
   id: string,
@@ -33,17 +27,18 @@ function call(
 const expand = (records: readonly TimelineRecord[]) => records.flatMap((r) => [...callNotes(r)]);
 
 describe('TimelineLog', () => {
-  it('folds the replayed calls of an action execution into one range, function ids run-length encoded', () => {
+  it('folds the replayed calls of an action execution into one run, function ids run-length encoded', () => {
     const log = new TimelineLog();
     const notes = [call('A', 0, 'f'), call('A', 1, 'f'), call('A', 2, 'g'), call('A', 3, 'f')];
     for (const n of notes) log.add(n);
     assert.deepEqual(log.records, [
       {
-        op: 'replays',
+        op: 'calls',
         attempt: 2,
         id: 'A',
         from: 0,
         count: 4,
+        path: 'replay',
         status: 'SUCCEEDED',
         functions: [
           ['f', 2],
@@ -53,15 +48,15 @@ describe('TimelineLog', () => {
       },
     ]);
     assert.deepEqual(expand(log.records), notes);
-    assert.equal(log.replayedCalls, 4);
+    assert.equal(log.calls, 4);
   });
 
-  it('keeps one range per action execution when keys replay side by side', () => {
+  it('keeps one run per action execution when keys replay side by side', () => {
     const log = new TimelineLog();
     const notes = [call('A', 0, 'f'), call('B', 0, 'f'), call('A', 1, 'f'), call('B', 1, 'g')];
     for (const n of notes) log.add(n);
     assert.deepEqual(
-      log.records.map((r) => (r.op === 'replays' ? [r.id, r.from, r.count] : r.op)),
+      log.records.map((r) => (r.op === 'calls' ? [r.id, r.from, r.count] : r.op)),
       [
         ['A', 0, 2],
         ['B', 0, 2],
@@ -73,7 +68,7 @@ describe('TimelineLog', () => {
     assert.deepEqual(byId('B'), [notes[1], notes[3]]);
   });
 
-  it('starts a new range after a call that ran, a change of status, or a new attempt', () => {
+  it('starts a new run at a change of path or status, and in a new attempt', () => {
     const log = new TimelineLog();
     const ran = call('A', 2, 'f', { path: 'execute', reason: 'no slot' });
     const notes: TimelineRecord[] = [
@@ -86,8 +81,17 @@ describe('TimelineLog', () => {
     ];
     for (const n of notes) log.add(n);
     assert.deepEqual(
-      log.records.map((r) => (r.op === 'replays' ? `${r.from}+${r.count} ${r.status}` : r.op)),
-      ['0+1 SUCCEEDED', '1+1 FAILED', 'call', '3+1 SUCCEEDED', 'attempt', '0+1 SUCCEEDED'],
+      log.records.map((r) =>
+        r.op === 'calls' ? `${r.from}+${r.count} ${r.path} ${r.status}` : r.op,
+      ),
+      [
+        '0+1 replay SUCCEEDED',
+        '1+1 replay FAILED',
+        '2+1 execute SUCCEEDED',
+        '3+1 replay SUCCEEDED',
+        'attempt',
+        '0+1 replay SUCCEEDED',
+      ],
     );
     assert.deepEqual(
       log.records.flatMap((r): TimelineRecord[] => (r.op === 'attempt' ? [r] : [...callNotes(r)])),
@@ -95,18 +99,33 @@ describe('TimelineLog', () => {
     );
   });
 
-  it('joins a range read back in parts, and does not change the parts it was given', () => {
+  it('folds calls that ran alike, keeping their reason, and only while the reason is the same', () => {
     const log = new TimelineLog();
-    const first: ReplayRange = {
-      op: 'replays',
+    const ran = (index: number, reason: string) =>
+      call('A', index, 'f', { path: 'execute', reason });
+    for (const n of [ran(0, 'no slot'), ran(1, 'no slot'), ran(2, 'the code changed')]) log.add(n);
+    assert.deepEqual(
+      log.records.map((r) => (r.op === 'calls' ? [r.from, r.count, r.reason] : r.op)),
+      [
+        [0, 2, 'no slot'],
+        [2, 1, 'the code changed'],
+      ],
+    );
+  });
+
+  it('joins a run read back in parts, and does not change the parts it was given', () => {
+    const log = new TimelineLog();
+    const first: CallRun = {
+      op: 'calls',
       attempt: 2,
       id: 'A',
       from: 0,
       count: 2,
+      path: 'replay',
       status: 'SUCCEEDED',
       functions: [['f', 2]],
     };
-    const second: ReplayRange = { ...first, from: 2, count: 1, functions: [['f', 1]] };
+    const second: CallRun = { ...first, from: 2, count: 1, functions: [['f', 1]] };
     log.add(first);
     log.add(second);
     assert.deepEqual(log.records, [{ ...first, count: 3, functions: [['f', 3]] }]);
@@ -116,12 +135,13 @@ describe('TimelineLog', () => {
 });
 
 describe('callNotes', () => {
-  const range: ReplayRange = {
-    op: 'replays',
+  const range: CallRun = {
+    op: 'calls',
     attempt: 2,
     id: 'A',
     from: 10,
     count: 100_000,
+    path: 'replay',
     status: 'SUCCEEDED',
     functions: [
       ['f', 50_000],
@@ -148,26 +168,27 @@ describe('callNotes', () => {
   });
 });
 
-describe('rangeProblem', () => {
-  const range: ReplayRange = {
-    op: 'replays',
+describe('runProblem', () => {
+  const range: CallRun = {
+    op: 'calls',
     attempt: 2,
     id: 'A',
     from: 1,
     count: 2,
+    path: 'replay',
     status: 'FAILED',
     functions: [['f', 2]],
   };
 
   it('accepts a range within the slots of its action execution', () => {
-    assert.equal(rangeProblem(range, 3), undefined);
+    assert.equal(runProblem(range, 3), undefined);
   });
 
   it('names what is wrong with a range this program could not have written', () => {
-    assert.match(rangeProblem(range, 2)!, /covers calls 1 to 2 of A, which has 2 slots/);
-    assert.match(rangeProblem(range, undefined)!, /A, which has no action state/);
-    assert.match(rangeProblem({ ...range, from: -1 }, 3)!, /whole numbers/);
-    assert.match(rangeProblem({ ...range, count: 1.5 }, 3)!, /whole numbers/);
-    assert.match(rangeProblem({ ...range, functions: [['f', 3]] }, 9)!, /add up to 3/);
+    assert.match(runProblem(range, 2)!, /covers calls 1 to 2 of A, which has 2 slots/);
+    assert.match(runProblem(range, undefined)!, /A, which has no action state/);
+    assert.match(runProblem({ ...range, from: -1 }, 3)!, /whole numbers/);
+    assert.match(runProblem({ ...range, count: 1.5 }, 3)!, /whole numbers/);
+    assert.match(runProblem({ ...range, functions: [['f', 3]] }, 9)!, /add up to 3/);
   });
 });

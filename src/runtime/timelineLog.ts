@@ -1,96 +1,110 @@
-// The timeline as a store keeps it: records in the order they happened, with replayed calls
-// folded into ranges. A recovery replays every finished call again, so a record per replayed call
-// would grow the journal, and the memory of every later worker, by the size of the state at each
-// recovery; a range costs one record per action execution (per run of one function id).
+// The timeline as a store keeps it: records in the order they happened, with the calls of each
+// action execution folded into runs of calls that took the same path. A recovery replays every
+// finished call again, so a record per call would grow the journal, and the memory of every later
+// worker, by the size of the state at each recovery; a run costs one record per action execution
+// (per stretch of one path, and per change of function id within it).
 import type { SlotStatus } from './actionState';
-import { replayReason } from './callPlan';
+import { replayReason, type CallPath } from './callPlan';
 import type { TimelineRecord } from './stateStore';
 
 export type CallNote = Extract<TimelineRecord, { op: 'call' }>;
-export type ReplayRange = Extract<TimelineRecord, { op: 'replays' }>;
+export type CallRun = Extract<TimelineRecord, { op: 'calls' }>;
 
-function continues(
-  range: ReplayRange,
-  attempt: number,
-  status: SlotStatus,
-  index: number,
-): boolean {
-  return range.attempt === attempt && range.status === status && range.from + range.count === index;
+const CALL_PATHS = new Set<CallPath>(['execute', 'replay', 'reconcile', 'clear-and-execute']);
+
+/** A run's reason: kept for the paths whose reason varies, derived for replays. */
+export function runReason(run: CallRun): string {
+  return run.reason ?? replayReason(run.status);
 }
 
-function extend(range: ReplayRange, functionId: string, count: number): void {
-  const last = range.functions[range.functions.length - 1];
+function continues(
+  run: CallRun,
+  next: Omit<CallRun, 'op' | 'id' | 'count' | 'functions'>,
+): boolean {
+  return (
+    run.attempt === next.attempt &&
+    run.path === next.path &&
+    run.status === next.status &&
+    run.reason === next.reason &&
+    run.from + run.count === next.from
+  );
+}
+
+function extend(run: CallRun, functionId: string, count: number): void {
+  const last = run.functions[run.functions.length - 1];
   if (last && last[0] === functionId) last[1] += count;
-  else range.functions.push([functionId, count]);
-  range.count += count;
+  else run.functions.push([functionId, count]);
+  run.count += count;
 }
 
 export class TimelineLog {
   readonly records: TimelineRecord[] = [];
-  /** Per action execution, the range its next replayed call may continue. */
-  private readonly open = new Map<string, ReplayRange>();
-  /** How many replayed calls the ranges hold. */
-  replayedCalls = 0;
+  /** Per action execution, the run its next call may continue. */
+  private readonly open = new Map<string, CallRun>();
+  /** How many calls the runs hold. */
+  calls = 0;
 
   /**
-   * Appends a record. A replay note, or a range (as read back from a file, where a range may have
-   * been written in parts), continues the open range of its action execution when it follows it;
-   * keys run side by side, so that range need not be the last record.
+   * Appends a record. A call, or a run (as read back from a file, where a run may have been
+   * written in parts), continues the open run of its action execution when it follows it; keys
+   * run side by side, so that run need not be the last record.
    */
   add(r: TimelineRecord): void {
     if (r.op === 'attempt') this.open.clear();
-    if (r.op === 'call' && r.path === 'replay') {
-      this.addRange(r.attempt, r.id, r.status, r.index, [[r.functionId, 1]], 1);
+    if (r.op === 'call') {
+      const { attempt, id, index: from, path, status, functionId } = r;
+      const reason = path === 'replay' ? undefined : r.reason;
+      this.addRun({ attempt, id, from, path, status, reason }, [[functionId, 1]], 1);
       return;
     }
-    if (r.op === 'replays') {
-      this.addRange(r.attempt, r.id, r.status, r.from, r.functions, r.count);
+    if (r.op === 'calls') {
+      const { attempt, id, from, path, status, reason } = r;
+      this.addRun({ attempt, id, from, path, status, reason }, r.functions, r.count);
       return;
     }
-    if (r.op === 'call' || r.op === 'action') this.open.delete(r.id);
+    if (r.op === 'action') this.open.delete(r.id);
     this.records.push(r);
   }
 
-  private addRange(
-    attempt: number,
-    id: string,
-    status: SlotStatus,
-    from: number,
-    functions: ReplayRange['functions'],
+  private addRun(
+    first: Omit<CallRun, 'op' | 'count' | 'functions'>,
+    functions: CallRun['functions'],
     count: number,
   ): void {
-    this.replayedCalls += count;
-    const open = this.open.get(id);
-    if (open && continues(open, attempt, status, from)) {
+    this.calls += count;
+    const open = this.open.get(first.id);
+    if (open && continues(open, first)) {
       for (const [functionId, n] of functions) extend(open, functionId, n);
       return;
     }
-    const range: ReplayRange = {
-      op: 'replays',
-      attempt,
-      id,
-      from,
+    const run: CallRun = {
+      op: 'calls',
+      attempt: first.attempt,
+      id: first.id,
+      from: first.from,
       count,
-      status,
-      // Copied: an open range grows in place, and must not change what the caller holds.
+      path: first.path,
+      status: first.status,
+      ...(first.reason === undefined ? {} : { reason: first.reason }),
+      // Copied: an open run grows in place, and must not change what the caller holds.
       functions: functions.map(([functionId, n]) => [functionId, n]),
     };
-    this.open.set(id, range);
-    this.records.push(range);
+    this.open.set(first.id, run);
+    this.records.push(run);
   }
 }
 
 /**
  * The calls a timeline record stands for, those with an index in [lo, hi): a call note is itself,
- * a range each call it holds (a window of a long range costs only the window).
+ * a run each call it holds (a window of a long run costs only the window).
  */
 export function* callNotes(r: TimelineRecord, lo = 0, hi = Infinity): Generator<CallNote> {
   if (r.op === 'call') {
     if (r.index >= lo && r.index < hi) yield r;
     return;
   }
-  if (r.op !== 'replays') return;
-  const reason = replayReason(r.status);
+  if (r.op !== 'calls') return;
+  const reason = runReason(r);
   let first = r.from;
   for (const [functionId, n] of r.functions) {
     const end = Math.min(first + n, hi);
@@ -101,7 +115,7 @@ export function* callNotes(r: TimelineRecord, lo = 0, hi = Infinity): Generator<
         id: r.id,
         index,
         functionId,
-        path: 'replay',
+        path: r.path,
         status: r.status,
         reason,
       };
@@ -111,29 +125,38 @@ export function* callNotes(r: TimelineRecord, lo = 0, hi = Infinity): Generator<
 }
 
 /**
- * What is wrong with a range read from a file, or undefined. `slots` is how many slots its action
- * execution holds at that point of the file: a replayed call had a slot, so a range reaching past
- * them is not one this program wrote (and a huge count would make every reader loop).
+ * What is wrong with a run read from a file, or undefined. `slots` is how many slots its action
+ * execution holds at that point of the file: each call of a run had a slot by the time it was
+ * noted, so a run reaching past them is not one this program wrote (and a huge count would make
+ * every reader loop).
  */
-export function rangeProblem(r: ReplayRange, slots: number | undefined): string | undefined {
+export function runProblem(r: CallRun, slots: number | undefined): string | undefined {
   const natural = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
   if (typeof r.id !== 'string' || !natural(r.attempt) || !natural(r.from) || !natural(r.count))
-    return 'the replay range needs a string "id" and whole numbers "attempt", "from" and "count"';
-  if (r.status !== 'SUCCEEDED' && r.status !== 'FAILED')
-    return `the replay range has status ${JSON.stringify(r.status)}; only SUCCEEDED or FAILED calls are replayed`;
+    return 'the run of calls needs a string "id" and whole numbers "attempt", "from" and "count"';
+  if (!CALL_PATHS.has(r.path))
+    return `the run of calls has path ${JSON.stringify(r.path)}; a path is one of ${[...CALL_PATHS].join(', ')}`;
+  const statuses: SlotStatus[] =
+    r.path === 'replay' ? ['SUCCEEDED', 'FAILED'] : ['SUCCEEDED', 'FAILED', 'PENDING'];
+  if (!statuses.includes(r.status))
+    return `the run of calls has status ${JSON.stringify(r.status)}; ${r.path === 'replay' ? 'only SUCCEEDED or FAILED calls are replayed' : 'a status is SUCCEEDED, FAILED or PENDING'}`;
+  if (r.path === 'replay' ? r.reason !== undefined : typeof r.reason !== 'string')
+    return r.path === 'replay'
+      ? 'a run of replayed calls has no "reason" (it is always the same)'
+      : `a run of calls with path ${r.path} needs its "reason" (a string)`;
   if (
     !Array.isArray(r.functions) ||
     !r.functions.every(
       (f) => Array.isArray(f) && f.length === 2 && typeof f[0] === 'string' && natural(f[1]),
     )
   )
-    return 'the replay range needs "functions" as a list of [functionId, count] pairs';
-  if (r.count === 0) return 'the replay range holds no calls';
+    return 'the run of calls needs "functions" as a list of [functionId, count] pairs';
+  if (r.count === 0) return 'the run of calls holds no calls';
   const total = r.functions.reduce((sum, [, n]) => sum + n, 0);
   if (total !== r.count)
-    return `the replay range counts ${r.count} calls but its functions add up to ${total}`;
-  if (slots === undefined) return `the replay range is for ${r.id}, which has no action state`;
+    return `the run counts ${r.count} calls but its functions add up to ${total}`;
+  if (slots === undefined) return `the run of calls is for ${r.id}, which has no action state`;
   if (r.from + r.count > slots)
-    return `the replay range covers calls ${r.from} to ${r.from + r.count - 1} of ${r.id}, which has ${slots} slots`;
+    return `the run covers calls ${r.from} to ${r.from + r.count - 1} of ${r.id}, which has ${slots} slots`;
   return undefined;
 }
