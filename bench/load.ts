@@ -4,7 +4,7 @@
 // load_slots_page_ms_100k         a page of 100 of those slots                           vs. a DAP threads round trip
 // load_slots_view_refresh_ms_100k the `slots` request as the views send it (latest 1000)  vs. the unpaged request
 // load_timeline_refresh_ms_100k   the timeline panel's refresh (request and model) after   vs. the slots view's refresh
-//                                 4 recoveries replayed those 100k calls
+//                                 7 recoveries replayed those 100k calls
 // load_slots_request_ms_100k      the custom `slots` request for them, unpaged (a client  vs. the same body built in process from the journal
 //                                 wanting every slot), the worker answering
 // load_worker_bytes_per_slot      worker peak RSS (VmHWM), 100k vs 10k slots, per slot   vs. journal bytes per slot
@@ -154,8 +154,8 @@ async function slotFigures(): Promise<number> {
     3,
     0,
   );
-  const growth = await attemptGrowth(big, 3);
-  // The timeline panel's refresh once four recoveries have replayed the 100k calls: the custom
+  const growth = await attemptGrowth(big, 6);
+  // The timeline panel's refresh once seven recoveries have replayed the 100k calls: the custom
   // request, and the model the webview draws (long runs of alike calls fold into a row).
   let timelineRows = 0;
   const timelineMs = await medianMs(
