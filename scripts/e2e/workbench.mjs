@@ -263,20 +263,29 @@ export async function stopDebugSessions(page) {
 export async function allTreeRows(page, viewSelector) {
   const list = page.locator(`${viewSelector} .monaco-list`).first();
   await list.hover();
-  const seen = [];
+  // From the top, and by each row's index: a list reuses its row elements, so their order in the
+  // page is not the order on screen.
+  await page.mouse.wheel(0, -100_000);
+  await page.waitForTimeout(100);
+  const seen = new Map();
   let unchanged = 0;
   for (let i = 0; i < 30 && unchanged < 2; i++) {
-    const rows = (await page.locator(`${viewSelector} .monaco-list-row`).allInnerTexts()).map((r) =>
-      r.replace(/\s+/g, ' ').trim(),
-    );
-    const fresh = rows.filter((r) => !seen.includes(r));
-    seen.push(...fresh);
-    unchanged = fresh.length === 0 ? unchanged + 1 : 0;
+    const rows = await page
+      .locator(`${viewSelector} .monaco-list-row`)
+      .evaluateAll((els) =>
+        els.map((e) => [
+          Number(e.getAttribute('data-index')),
+          e.innerText.replace(/\s+/g, ' ').trim(),
+        ]),
+      );
+    const before = seen.size;
+    for (const [index, text] of rows) seen.set(index, text);
+    unchanged = seen.size === before ? unchanged + 1 : 0;
     await page.mouse.wheel(0, 120);
     await page.waitForTimeout(60);
   }
   await page.mouse.wheel(0, -100_000);
-  return seen;
+  return [...seen.entries()].sort((a, b) => a[0] - b[0]).map(([, text]) => text);
 }
 
 /** The texts of the error notifications on screen (toasts), which a good run never shows. */

@@ -89,7 +89,29 @@ describe('resolveLaunchConfig', () => {
       stateDir: '${workspaceFolder}/.durable',
       fresh: true,
       autoRecover: false,
+      cwd: '${workspaceFolder}',
     });
+  });
+
+  it('runs the agent in the workspace folder, so relative paths resolve against it, unless cwd is given', () => {
+    const relative = resolveLaunchConfig(
+      { type: 'durable-agent', request: 'launch', name: 'x', program: 'payments/agent.ts' },
+      ctx({ exists: () => false }),
+    );
+    assert.ok('config' in relative);
+    assert.equal(relative.config.cwd, '${workspaceFolder}');
+    const given = resolveLaunchConfig(
+      { type: 'durable-agent', request: 'launch', name: 'x', program: agent, cwd: '/srv/agents' },
+      ctx(),
+    );
+    assert.ok('config' in given);
+    assert.equal(given.config.cwd, '/srv/agents');
+    const noFolder = resolveLaunchConfig(
+      { type: '', request: '', name: '' },
+      ctx({ folder: undefined, activeAgentFile: agent }),
+    );
+    assert.ok('config' in noFolder);
+    assert.equal(noFolder.config.cwd, undefined);
   });
 
   it('F5 with no launch.json on a file that is not an agent says what to do', () => {

@@ -149,6 +149,9 @@ export function resolveLaunchConfig(
     : ctx.defaults.stateDir.replace(/\$\{workspaceFolder\}/g, programDir);
   config.fresh ??= true;
   config.autoRecover ??= ctx.defaults.autoRecover;
+  // As with Node's debugger: the agent runs in the folder, and relative paths (program, inputsFile,
+  // stateDir) resolve against it rather than against wherever VS Code itself was started.
+  if (ctx.folder) config.cwd ??= '${workspaceFolder}';
   if (config.inputs === undefined && config.inputsFile === undefined && config.fresh !== false) {
     const beside = path.join(programDir, INPUTS_FILE_NAME);
     if (program && ctx.exists(beside)) config.inputsFile = workspaceRelative(beside, ctx.folder);
