@@ -452,6 +452,43 @@ describe('JournalStore torn and corrupt files', () => {
     fourth.close();
   });
 
+  it('a whole record whose newline was never written stays unpersisted once the next write marks it torn', () => {
+    const dir = writeJournal();
+    const file = journalOf(dir);
+    // The write died after the record's last byte and before its newline: it never finished.
+    fs.appendFileSync(file, JSON.stringify({ op: 'truncate', id: STATE_ID, from: 0 }));
+    const first = JournalStore.open(dir, { agent: 'shop' });
+    assert.equal(first.warnings.length, 1);
+    first.note({ op: 'end', attempt: 1, outcome: 'done' });
+    first.close();
+    const again = JournalStore.open(dir, { agent: 'shop' });
+    assert.deepEqual(again.warnings, []);
+    assert.equal(again.get(STATE_ID)!.slots.length, 2);
+    again.close();
+  });
+
+  it('finds torn markers among records whose payloads say "torn"', () => {
+    const dir = writeJournal();
+    const file = journalOf(dir);
+    const store = JournalStore.open(dir, { agent: 'shop' });
+    const torn = (index: number): StateMutation => ({
+      op: 'slot',
+      id: STATE_ID,
+      index,
+      slot: succeeded('tear', [], { torn: 'torn' }),
+    });
+    store.persist(torn(2));
+    store.close();
+    fs.appendFileSync(file, '{"op":"slot","torn');
+    const repaired = JournalStore.open(dir, { agent: 'shop' });
+    repaired.persist(torn(3));
+    repaired.close();
+    const again = JournalStore.open(dir, { agent: 'shop' });
+    assert.deepEqual(again.warnings, []);
+    assert.equal(again.get(STATE_ID)!.slots.length, 4);
+    again.close();
+  });
+
   it('a corrupt middle line is a StateFileError naming file and line, and the file is untouched', () => {
     const dir = writeJournal();
     const file = journalOf(dir);

@@ -224,14 +224,23 @@ export class JournalStore implements StateStore {
         1,
         'the journal is empty (0 bytes), so it has no header; it was not written by durable-run',
       );
-    const lines: string[] = [];
-    let start = 0;
-    for (let end = bytes.indexOf(10); end !== -1; end = bytes.indexOf(10, start)) {
-      lines.push(bytes.toString('utf8', start, end));
-      start = end + 1;
-    }
-    const torn = bytes.toString('utf8', start);
-    const header = this.parse(lines[0] ?? '', 1, fail) as Partial<JournalHeader>;
+    // Where each line ends; the text after the last newline is a torn last line, if any. Lines
+    // are decoded one at a time below: holding them all (and all their parsed values) at once
+    // would cost several times the journal's size.
+    const ends: number[] = [];
+    for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, at + 1)) ends.push(at);
+    const lineCount = ends.length;
+    const lineStart = (i: number) => (i === 0 ? 0 : ends[i - 1] + 1);
+    const text = (i: number) => bytes.toString('utf8', lineStart(i), ends[i]);
+    const parsed = (i: number): unknown => {
+      try {
+        return JSON.parse(text(i));
+      } catch {
+        return undefined;
+      }
+    };
+    const torn = bytes.toString('utf8', lineCount === 0 ? 0 : ends[lineCount - 1] + 1);
+    const header = this.parse(lineCount > 0 ? text(0) : '', 1, fail) as Partial<JournalHeader>;
     if (header.format !== JOURNAL_FORMAT)
       fail(1, 'this is not a durable-run journal (its first line is not a journal header)');
     if (header.version !== JOURNAL_VERSION) {
@@ -246,44 +255,48 @@ export class JournalStore implements StateStore {
         `the journal belongs to agent "${header.agent}", not "${this.agent}"; use another stateDir for this agent`,
       );
     }
-    // Parsed lines (undefined: not JSON), the lines torn markers name, and the last real record.
-    const values: unknown[] = new Array(lines.length);
+    // The lines torn markers name (only lines that mention "torn" can be markers).
     const knownTorn = new Set<number>();
-    let lastRecord = 0;
-    for (let i = 1; i < lines.length; i++) {
-      try {
-        values[i] = JSON.parse(lines[i]);
-      } catch {
+    const tornWord = Buffer.from('"torn"');
+    for (let i = 1; i < lineCount; i++) {
+      const at = bytes.indexOf(tornWord, lineStart(i));
+      if (at === -1) break;
+      if (at > ends[i]) {
+        // Skip to the line holding the next mention.
+        while (i + 1 < lineCount && ends[i + 1] < at) i++;
         continue;
       }
-      lines[i] = ''; // Parsed: the text is needed no more, and a big journal's text is big.
-      const op = (values[i] as { op?: unknown } | null)?.op;
-      if (op === 'torn') knownTorn.add((values[i] as TornMarker).line);
-      else lastRecord = i;
+      const value = parsed(i) as Partial<TornMarker> | undefined;
+      if (value?.op === 'torn' && typeof value.line === 'number') knownTorn.add(value.line);
     }
     // Lines that are not JSON after the last real record were left by writes that never
     // finished: the torn last line, and the start of a repair (newline, torn marker) that died
     // too. Every write that finishes marks them first, so one in the middle is corruption.
-    for (let i = lastRecord + 1; i < lines.length; i++) {
-      if (values[i] === undefined && !knownTorn.has(i + 1)) {
-        this.tornLines.push(i + 1);
-        this.warnings.push(
-          `${this.file}:${i + 1}: the line is incomplete (the process died while writing it, and nothing was persisted after it); it is ignored, as the write it belongs to never finished.`,
-        );
-      }
+    const tornAtEnd: number[] = [];
+    for (let i = lineCount - 1; i >= 1; i--) {
+      const value = parsed(i);
+      if (value !== undefined && (value as { op?: unknown } | null)?.op !== 'torn') break;
+      if (value === undefined && !knownTorn.has(i + 1)) tornAtEnd.unshift(i + 1);
+    }
+    for (const line of tornAtEnd) {
+      this.tornLines.push(line);
+      this.warnings.push(
+        `${this.file}:${line}: the line is incomplete (the process died while writing it, and nothing was persisted after it); it is ignored, as the write it belongs to never finished.`,
+      );
     }
     if (torn !== '') {
-      this.tornLines.push(lines.length + 1);
+      this.tornLines.push(lineCount + 1);
       this.endsMidLine = true;
       this.warnings.push(
-        `${this.file}:${lines.length + 1}: the last line is incomplete (the process died while writing it); it is ignored, as the write it belongs to never finished.`,
+        `${this.file}:${lineCount + 1}: the last line is incomplete (the process died while writing it); it is ignored, as the write it belongs to never finished.`,
       );
     }
     const skip = new Set([...knownTorn, ...this.tornLines]);
-    for (let i = 1; i < lines.length; i++) {
+    for (let i = 1; i < lineCount; i++) {
       const lineNo = i + 1;
       if (skip.has(lineNo)) continue;
-      const record = this.check(values[i], lines[i], lineNo, fail) as JournalRecord;
+      const line = text(i);
+      const record = this.parse(line, lineNo, fail) as JournalRecord;
       if (record.op === 'torn') continue;
       if (MUTATIONS.has(record.op)) {
         try {
