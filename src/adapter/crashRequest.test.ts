@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CallPath } from '../runtime/callPlan';
 import type { StoppedMessage } from './attemptState';
-import { crashHerePlan, crashRequestPlan } from './crashRequest';
+import { crashHerePlan, crashRequestPlan, reachableCallPoints } from './crashRequest';
 
 function stoppedAt(
   phase: string,
@@ -102,5 +102,24 @@ describe('crashing the call where the agent is stopped', () => {
         now: false,
       },
     );
+  });
+
+  it('lists the points still to come for a call, by phase, path and reconciler', () => {
+    assert.deepEqual(reachableCallPoints('planned', 'execute', true), [
+      'after-pending',
+      'before-outcome',
+      'after-outcome',
+    ]);
+    assert.deepEqual(reachableCallPoints('planned', 'execute', false), [
+      'before-outcome',
+      'after-outcome',
+    ]);
+    assert.deepEqual(reachableCallPoints('pending-persisted', 'reconcile', true), [
+      'before-outcome',
+      'after-outcome',
+    ]);
+    assert.deepEqual(reachableCallPoints('returned', 'execute', true), ['after-outcome']);
+    assert.deepEqual(reachableCallPoints('outcome-persisted', 'execute', true), []);
+    assert.deepEqual(reachableCallPoints('planned', 'replay', true), []);
   });
 });

@@ -53,6 +53,22 @@ function reached(phase: string | undefined): number {
   }
 }
 
+/**
+ * The crash points still to come for a call stopped at `phase`, which took `path`: what "this
+ * call" can be armed at. Also used by the extension to offer only these.
+ */
+export function reachableCallPoints(
+  phase: string | undefined,
+  path: string,
+  hasReconciler: boolean,
+): CrashPoint[] {
+  // A replay runs nothing and persists nothing: no point of its own comes.
+  if (path === 'replay') return [];
+  return CALL_POINTS.filter(
+    (point, i) => i > reached(phase) && (point !== 'after-pending' || hasReconciler),
+  );
+}
+
 export function crashHerePlan(
   stop: StoppedMessage | undefined,
   point: CrashPoint,
@@ -61,16 +77,14 @@ export function crashHerePlan(
   const call = b?.kind === 'call' ? b.call : undefined;
   if (!b || !call)
     return 'the agent is not stopped at a durable call: stop at one (a breakpoint on its line, or a step), or arm the crash without "here"';
+  if (reachableCallPoints(b.phase, call.plan.path, call.hasReconciler).includes(point))
+    return { point, stateId: b.exec.stateId, index: call.index };
   const name = `call #${call.index} (${call.functionId}) of ${b.exec.stateId}`;
-  const wanted = CALL_POINTS.indexOf(point);
-  if (wanted === -1)
+  if (!CALL_POINTS.includes(point))
     return `${point} is a point of the action, not of a call: arm it without "here"`;
   if (call.plan.path === 'replay')
     return `${name} is replayed from its slot: it runs nothing and persists nothing, so no crash point of it is left`;
   if (point === 'after-pending' && !call.hasReconciler)
     return `${name} has no reconciler, so no PENDING slot is persisted for it and after-pending never comes: pick before-outcome or after-outcome`;
-  const at = reached(b.phase);
-  if (wanted <= at)
-    return `${name} is already at ${CALL_POINTS[at]}, so ${point} has passed for it: pick a later point, or crash now`;
-  return { point, stateId: b.exec.stateId, index: call.index };
+  return `${name} is already at ${CALL_POINTS[reached(b.phase)]}, so ${point} has passed for it: pick a later point, or crash now`;
 }

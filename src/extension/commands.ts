@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { reachableCallPoints } from '../adapter/crashRequest';
 import type { InjectCrashArguments } from '../adapter/customProtocol';
 import type { CrashPoint } from '../worker/protocol';
 import { isAgentFileName, isAgentSource, launchConfigFor, INPUTS_FILE_NAME } from './agentFiles';
@@ -15,14 +16,12 @@ import type { CallSite, SessionTracker } from './sessionTracker';
 import { defaultStateDirOf } from './settings';
 import { payloadText } from './slotLabels';
 import type { SlotNode, SlotsTreeProvider } from './slotsView';
-import type { StopWatcher } from './stopWatcher';
 import { partitionStateFolder } from './stateFolder';
 import type { TimelinePanel } from './timelinePanel';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
   tracker: SessionTracker;
-  stops: StopWatcher;
   slots: { provider: SlotsTreeProvider; view: vscode.TreeView<SlotNode> };
   timeline: TimelinePanel;
 }
@@ -47,13 +46,33 @@ interface CrashPick extends vscode.QuickPickItem {
   here?: boolean;
 }
 
-/** The points a call reaches after it stopped at its start (before-call has passed by then). */
-const LATER_CALL_POINTS = new Set<CrashPoint>(['after-pending', 'before-outcome', 'after-outcome']);
+/**
+ * The crash points still to come for the durable call where the agent is stopped, none when it
+ * is running or stopped elsewhere. Asked of the adapter with `evaluate` (a path lookup: no code
+ * runs), so the picker offers only what the adapter would accept.
+ */
+async function pointsOfStoppedCall(session: vscode.DebugSession): Promise<CrashPoint[]> {
+  const field = async (name: string): Promise<unknown> => {
+    const r = (await session.customRequest('evaluate', {
+      expression: `call.${name}`,
+      context: 'hover',
+    })) as { result: string };
+    return JSON.parse(r.result);
+  };
+  try {
+    const [phase, plan, hasReconciler] = await Promise.all(
+      ['phase', 'plan', 'hasReconciler'].map(field),
+    );
+    return reachableCallPoints(String(phase), String(plan), hasReconciler === true);
+  } catch {
+    return [];
+  }
+}
 
 async function pickCrashPoint(
   perCallOnly: boolean,
   title: string,
-  stopped = false,
+  here: CrashPoint[] = [],
 ): Promise<CrashPick | undefined> {
   const items: CrashPick[] = CRASH_POINT_CHOICES.filter((c) => !perCallOnly || c.perCall).map(
     (c) => ({
@@ -63,19 +82,16 @@ async function pickCrashPoint(
       point: c.point,
     }),
   );
-  if (stopped) {
-    // Armed for the call where the agent is stopped only: the adapter refuses a point it passed.
-    const here: CrashPick[] = CRASH_POINT_CHOICES.filter((c) => LATER_CALL_POINTS.has(c.point)).map(
-      (c) => ({
-        label: `$(debug-stackframe) this call: ${c.label}`,
-        description: 'the call where the agent is stopped',
-        detail: c.detail,
-        point: c.point,
-        here: true,
-      }),
-    );
-    items.unshift(...here);
-  }
+  // Armed for the call where the agent is stopped, and no other.
+  items.unshift(
+    ...CRASH_POINT_CHOICES.filter((c) => here.includes(c.point)).map((c) => ({
+      label: `$(debug-stackframe) this call: ${c.label}`,
+      description: 'the call where the agent is stopped',
+      detail: c.detail,
+      point: c.point,
+      here: true,
+    })),
+  );
   if (!perCallOnly) {
     // The point is required by the request but unused with `now`: the crash strikes where paused.
     items.unshift({
@@ -94,17 +110,13 @@ async function pickCrashPoint(
   });
 }
 
-async function injectCrash(
-  tracker: SessionTracker,
-  stops: StopWatcher,
-  arg: unknown,
-): Promise<void> {
+async function injectCrash(tracker: SessionTracker, arg: unknown): Promise<void> {
   const session = sessionOf(tracker, arg);
   if (!session) return void vscode.window.showErrorMessage(NO_SESSION);
   const pick = await pickCrashPoint(
     false,
     'Durable Run: Inject Crash',
-    stops.isStopped(session.id),
+    await pointsOfStoppedCall(session),
   );
   if (!pick) return;
   const args: InjectCrashArguments = pick.now
@@ -262,7 +274,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const register = (id: string, run: (...args: unknown[]) => unknown) =>
     vscode.commands.registerCommand(id, run);
   return [
-    register(COMMANDS.injectCrash, (arg) => injectCrash(tracker, deps.stops, arg)),
+    register(COMMANDS.injectCrash, (arg) => injectCrash(tracker, arg)),
     register(COMMANDS.recover, (arg) => recover(tracker, arg)),
     register(COMMANDS.showTimeline, () => deps.timeline.show()),
     register(COMMANDS.createSample, () => createSample(deps.context.extensionUri)),

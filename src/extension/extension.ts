@@ -10,7 +10,6 @@ import { SessionTracker } from './sessionTracker';
 import { defaultStateDirOf } from './settings';
 import { registerSlotsView } from './slotsView';
 import { registerStatusBar } from './statusBar';
-import { StopWatcher } from './stopWatcher';
 import { TimelinePanel } from './timelinePanel';
 
 /** What activate() returns: its own duration, for the activation benchmark and e2e tests. */
@@ -22,7 +21,6 @@ export function activate(context: vscode.ExtensionContext): DurableRunExtensionA
   const started = performance.now();
   const media = vscode.Uri.joinPath(context.extensionUri, 'media');
   const tracker = new SessionTracker();
-  const stops = new StopWatcher();
   const slots = registerSlotsView(tracker);
   const timeline = new TimelinePanel(tracker, media, () => {
     const folder = vscode.workspace.workspaceFolders?.[0];
@@ -30,14 +28,13 @@ export function activate(context: vscode.ExtensionContext): DurableRunExtensionA
   });
   context.subscriptions.push(
     tracker,
-    stops,
     timeline,
     ...slots.disposables,
     ...registerConfigurationProviders(),
     registerAdapterFactory(context.extensionPath),
     ...registerCallSiteDecorations(tracker, media),
     ...registerStatusBar(tracker),
-    ...registerCommands({ context, tracker, stops, slots, timeline }),
+    ...registerCommands({ context, tracker, slots, timeline }),
   );
   return { activationMs: performance.now() - started };
 }

@@ -545,7 +545,9 @@ export async function answerQuickPick(
     () => (settled = true),
   );
   const deadline = Date.now() + timeoutMs;
-  await sleep(300);
+  // The moves must not start before the pick shows, or the first ones are lost and the wrong row
+  // is accepted: a command may ask the adapter something first (Inject Crash asks where it stands).
+  await sleep(1000);
   while (!settled) {
     if (Date.now() > deadline) throw new Error(`no quick pick answered within ${timeoutMs} ms`);
     for (let i = 0; i < index; i++) {

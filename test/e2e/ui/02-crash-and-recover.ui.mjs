@@ -127,6 +127,17 @@ export async function run({ page, workspace, screenshot, log }) {
     has: page.locator('.label-name', { hasText: /^\s*this call: before-outcome\s*$/ }),
   });
   await choice.first().waitFor({ timeout: 10_000 });
+  // PENDING is persisted: only the points still to come for this call are offered.
+  const here = (
+    await page.locator('.quick-input-widget .quick-input-list .label-name').allInnerTexts()
+  )
+    .map((t) => t.trim())
+    .filter((t) => t.startsWith('this call:'));
+  expect(
+    JSON.stringify(here) ===
+      JSON.stringify(['this call: before-outcome', 'this call: after-outcome']),
+    `the picker offers ${JSON.stringify(here)} for this call`,
+  );
   await screenshot('04-inject-crash-quick-pick');
   await choice.first().click();
   await waitUntil(
