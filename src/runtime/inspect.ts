@@ -4,7 +4,7 @@ import type { ActionState, SlotStatus } from './actionState';
 import type { CallPath } from './callPlan';
 import { decode, toPlainJson, type Encoded } from './codec';
 import type { StateStore, TimelineRecord } from './stateStore';
-import { runReason } from './timelineLog';
+import { callNotes, runReason, TimelineLog, type CallRun } from './timelineLog';
 
 export interface SlotView {
   index: number;
@@ -91,52 +91,29 @@ export interface AttemptView {
   crash?: { point: string; id?: string; index?: number; functionId?: string };
 }
 
-type Run = Required<CallView>;
-
-/** Builds an attempt's runs of calls; keys run side by side, so each action has its open run. */
-class RunBuilder {
-  readonly runs: Run[] = [];
-  private readonly open = new Map<string, Run>();
-
-  add(c: Omit<CallView, 'count' | 'functions'>, functions: Run['functions'], count: number): void {
-    const run = this.open.get(c.id);
-    if (
-      run &&
-      run.index + run.count === c.index &&
-      run.path === c.path &&
-      run.status === c.status &&
-      run.reason === c.reason
-    ) {
-      for (const [functionId, n] of functions) {
-        const last = run.functions[run.functions.length - 1];
-        if (last[0] === functionId) last[1] += n;
-        else run.functions.push([functionId, n]);
-      }
-      run.count += count;
-      return;
-    }
-    const fresh: Run = { ...c, count, functions: functions.map(([f, n]) => [f, n]) };
-    this.open.set(c.id, fresh);
-    this.runs.push(fresh);
-  }
-
-  /** The runs long enough to stay runs, the others call by call. */
-  calls(): CallView[] {
-    return this.runs.flatMap(({ count, functions, ...first }) => {
-      if (count >= RUN_MIN) return [{ ...first, count, functions }];
-      const calls: CallView[] = [];
-      let index = first.index;
-      for (const [functionId, n] of functions)
-        for (let i = 0; i < n; i++) calls.push({ ...first, index: index++, functionId });
-      return calls;
-    });
-  }
+/** A run of calls as an attempt lists it: one entry when long enough, else call by call. */
+function callViews(run: CallRun): CallView[] {
+  const { id, from: index, path, status, count, functions } = run;
+  const reason = runReason(run);
+  if (count >= RUN_MIN)
+    return [{ id, index, functionId: functions[0][0], path, status, reason, count, functions }];
+  return [...callNotes(run)].map((c) => ({
+    id,
+    index: c.index,
+    functionId: c.functionId,
+    path,
+    status,
+    reason,
+  }));
 }
 
 /** Groups timeline records by attempt; an attempt with no end record either crashed or was cut off. */
 export function attemptViews(records: readonly TimelineRecord[]): AttemptView[] {
-  const byNumber = new Map<number, { view: AttemptView; runs: RunBuilder }>();
-  for (const r of records) {
+  // Folded the way stores keep them: records may come unfolded (a file, a test) or in parts.
+  const log = new TimelineLog();
+  for (const r of records) log.add(r);
+  const byNumber = new Map<number, AttemptView>();
+  for (const r of log.records) {
     if (r.op === 'attempt') {
       const view: AttemptView = {
         attempt: r.attempt,
@@ -146,30 +123,20 @@ export function attemptViews(records: readonly TimelineRecord[]): AttemptView[] 
         calls: [],
         actions: [],
       };
-      byNumber.set(r.attempt, { view, runs: new RunBuilder() });
+      byNumber.set(r.attempt, view);
       continue;
     }
     if (r.op === 'inputs') continue;
-    const entry = byNumber.get(r.attempt);
-    if (!entry) continue;
-    const { view, runs } = entry;
-    if (r.op === 'call') {
-      const { id, index, functionId, path, status, reason } = r;
-      runs.add({ id, index, functionId, path, status, reason }, [[functionId, 1]], 1);
-    } else if (r.op === 'calls') {
-      const [[functionId]] = r.functions;
-      const first = { id: r.id, index: r.from, functionId, path: r.path, status: r.status };
-      runs.add({ ...first, reason: runReason(r) }, r.functions, r.count);
-    } else if (r.op === 'action')
-      view.actions.push({ id: r.id, outcome: r.outcome, error: r.error });
+    const view = byNumber.get(r.attempt);
+    if (!view) continue;
+    if (r.op === 'calls') view.calls.push(...callViews(r));
+    else if (r.op === 'action') view.actions.push({ id: r.id, outcome: r.outcome, error: r.error });
     else if (r.op === 'crash') {
       view.crash = { point: r.point, id: r.id, index: r.index, functionId: r.functionId };
       view.outcome = 'crashed';
     } else if (r.op === 'end') view.outcome = r.outcome;
   }
-  return [...byNumber.values()]
-    .map(({ view, runs }) => ({ ...view, calls: runs.calls() }))
-    .sort((a, b) => a.attempt - b.attempt);
+  return [...byNumber.values()].sort((a, b) => a.attempt - b.attempt);
 }
 
 /** Decodes a payload into its real value (Map, Date, ...), for debuggers that show types. */
