@@ -1,22 +1,19 @@
-// Unit tests of one durable call's state machine (spec 8, 8.3 persist counts, 11 fixes).
+// Unit tests of one durable call's state machine (spec 8): persist counts (8.3), the order of operations
+// and the reconciler's outcomes. Departures from the reference: referenceFixes.test.ts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { registerClass } from './codec';
-import { PayloadEncodingError } from './errors';
 import { MemoryStore } from './stateStore';
 import {
   SpyStore,
   counted,
-  digestOf,
   execution,
   failed,
   pending,
-  recordingHooks,
   seed,
   slotsOf,
   succeeded,
 } from './testSupport';
-import { callNotes } from './timelineLog';
 
 // A crash is simulated by seeding the store with what the crashed attempt would have left.
 
@@ -371,197 +368,5 @@ describe('reconciler outcomes', () => {
     assert.equal(total, 61);
     assert.equal(first.calls.length + second.calls.length, 0);
     assert.equal(check.calls.length, 1);
-  });
-});
-
-describe('fixes of the reference defects (spec 11)', () => {
-  it('a matching PENDING slot with no reconciler re-runs the call and warns through hooks.warning, never returning a silent undefined', async () => {
-    const store = new MemoryStore();
-    seed(store, [pending('charge', [3])]);
-    const hooks = recordingHooks();
-    const charge = counted('charge', async (n: number) => n + 1);
-    assert.equal(await execution(store, hooks).durableExecute(charge, [3]), 4);
-    assert.equal(charge.calls.length, 1);
-    assert.equal(hooks.warnings.length, 1);
-    assert.match(hooks.warnings[0], /charge: found a PENDING slot but the call has no reconciler/);
-    assert.deepEqual(slotsOf(store), [succeeded('charge', [3], 4)]);
-  });
-
-  it('null and undefined results replay as themselves', async () => {
-    const store = new MemoryStore();
-    const ctx = execution(store);
-    const nothing = async () => null;
-    const absent = async () => undefined;
-    assert.equal(await ctx.durableExecute(nothing), null);
-    assert.equal(await ctx.durableExecute(absent), undefined);
-    const replay = execution(store);
-    const nothing2 = counted('nothing', async () => 'ran');
-    const absent2 = counted('absent', async () => 'ran');
-    assert.equal(await replay.durableExecute(nothing2), null);
-    assert.equal(await replay.durableExecute(absent2), undefined);
-    assert.equal(nothing2.calls.length + absent2.calls.length, 0);
-  });
-
-  it('a mismatch truncation is persisted at once, before the function runs', async () => {
-    const store = new MemoryStore();
-    seed(store, [succeeded('old', [], 1), succeeded('older', [], 2)]);
-    let slotsWhileRunning: number | undefined;
-    await execution(store).durableExecute(async function fresh() {
-      slotsWhileRunning = slotsOf(store).length;
-    });
-    assert.equal(slotsWhileRunning, 0);
-  });
-
-  it('a result that cannot be encoded is a PayloadEncodingError naming the path, its FAILED slot is persisted, and replay does not run the side effect again', async () => {
-    for (const bad of [{ cb: () => 1 }, { tag: Symbol('t') }]) {
-      const store = new MemoryStore();
-      const makeHandle = counted('makeHandle', async () => bad);
-      await assert.rejects(
-        execution(store).durableExecute(makeHandle),
-        (error: unknown) =>
-          error instanceof PayloadEncodingError &&
-          /the result of makeHandle\.(cb|tag)/.test(error.message),
-      );
-      assert.equal(slotsOf(store).length, 1);
-      assert.equal(slotsOf(store)[0].status, 'FAILED');
-      await assert.rejects(execution(store).durableExecute(makeHandle), PayloadEncodingError);
-      assert.equal(makeHandle.calls.length, 1);
-    }
-  });
-
-  it('a result superjson refuses (a "constructor" key) also persists a FAILED slot instead of losing it', async () => {
-    const store = new MemoryStore();
-    const lookup = counted('lookup', async () => ({ constructor: 'Object' }));
-    await assert.rejects(
-      execution(store).durableExecute(lookup, [], { reconciler: () => ({ constructor: 'none' }) }),
-      PayloadEncodingError,
-    );
-    assert.equal(slotsOf(store)[0].status, 'FAILED');
-    await assert.rejects(
-      execution(store).durableExecute(lookup, [], { reconciler: () => ({ constructor: 'none' }) }),
-      PayloadEncodingError,
-    );
-    assert.equal(lookup.calls.length, 1);
-  });
-
-  it('a later call after an unencodable result takes the next slot, not the failed one', async () => {
-    const store = new MemoryStore();
-    const ctx = execution(store);
-    await ctx
-      .durableExecute(async function makeHandle() {
-        return () => 1;
-      })
-      .catch(() => undefined);
-    await ctx.durableExecute(async function next() {
-      return 'n';
-    });
-    assert.deepEqual(
-      slotsOf(store).map((s) => [s.functionId, s.status]),
-      [
-        ['makeHandle', 'FAILED'],
-        ['next', 'SUCCEEDED'],
-      ],
-    );
-  });
-
-  it('args that cannot be encoded are refused before anything runs or is persisted', async () => {
-    const store = new MemoryStore();
-    const ctx = execution(store);
-    const before = store.persistCount;
-    const charge = counted('charge', async (_cb: unknown) => 1);
-    await assert.rejects(
-      ctx.durableExecute(charge, [() => 1]),
-      (error: unknown) =>
-        error instanceof PayloadEncodingError && error.message.includes('the args of charge.0'),
-    );
-    assert.equal(charge.calls.length, 0);
-    assert.equal(store.persistCount, before);
-  });
-});
-
-describe('call boundaries', () => {
-  it('a fresh reconciler call passes planned, pending-persisted, returned, outcome-persisted in order', async () => {
-    const hooks = recordingHooks();
-    await execution(new MemoryStore(), hooks).durableExecute(async function charge() {}, [], {
-      reconciler: () => undefined,
-    });
-    assert.deepEqual(hooks.seen, [
-      'call:planned',
-      'call:pending-persisted',
-      'call:returned',
-      'call:outcome-persisted',
-    ]);
-  });
-
-  it('a replay passes planned then replayed; a mismatch passes cleared; a throw passes threw', async () => {
-    const store = new MemoryStore();
-    seed(store, [succeeded('a', [], 1), succeeded('stale', [], 2)]);
-    const hooks = recordingHooks();
-    const ctx = execution(store, hooks);
-    await ctx.durableExecute(async function a() {});
-    await ctx
-      .durableExecute(async function b() {
-        throw new Error('no');
-      })
-      .catch(() => undefined);
-    assert.deepEqual(hooks.seen, [
-      'call:planned',
-      'call:replayed',
-      'call:planned',
-      'call:cleared',
-      'call:threw',
-      'call:outcome-persisted',
-    ]);
-  });
-
-  it('tells each call its index, its occurrence among calls of the same id, its plan and its outcome', async () => {
-    const calls: Array<{ index: number; occurrence: number; path: string; status?: string }> = [];
-    const ctx = execution(new MemoryStore(), {
-      boundary(b) {
-        if (b.kind === 'call' && b.phase === 'outcome-persisted') {
-          calls.push({
-            index: b.call.index,
-            occurrence: b.call.occurrence,
-            path: b.call.plan.path,
-            status: b.call.outcome?.status,
-          });
-        }
-      },
-    });
-    const a = async (_n?: number) => 1;
-    const b = async () => 2;
-    await ctx.durableExecute(a);
-    await ctx.durableExecute(b);
-    await ctx.durableExecute(a, [2]);
-    assert.deepEqual(calls, [
-      { index: 0, occurrence: 0, path: 'execute', status: 'SUCCEEDED' },
-      { index: 1, occurrence: 0, path: 'execute', status: 'SUCCEEDED' },
-      { index: 2, occurrence: 1, path: 'execute', status: 'SUCCEEDED' },
-    ]);
-  });
-
-  it('reports each persist through hooks.persisted and keeps the call in the timeline', async () => {
-    const store = new MemoryStore();
-    const persisted: string[] = [];
-    const ctx = execution(store, {
-      persisted: (m) => persisted.push(m.op === 'slot' ? `slot:${m.slot.status}` : m.op),
-    });
-    await ctx.durableExecute(async function charge() {}, [], { reconciler: () => undefined });
-    assert.deepEqual(persisted, ['slot:PENDING', 'slot:SUCCEEDED']);
-    const notes = store.timeline().flatMap((r) => [...callNotes(r)]);
-    assert.deepEqual(
-      notes.map((n) => [n.index, n.functionId, n.path, n.status]),
-      [[0, 'charge', 'execute', 'SUCCEEDED']],
-    );
-  });
-
-  it('the args digest the boundary shows is the one persisted', async () => {
-    const store = new MemoryStore();
-    let seen: string | undefined;
-    await execution(store, {
-      boundary: (b) => void (b.kind === 'call' && (seen = b.call.argsDigest)),
-    }).durableExecute(async function charge(_n: number) {}, [9]);
-    assert.equal(seen, digestOf([9]));
-    assert.equal(slotsOf(store)[0].argsDigest, seen);
   });
 });
