@@ -1,10 +1,9 @@
 // Read-only views of a store for people and tools: action states with decoded slots, and the
 // timeline of attempts with the path each call took.
 import type { ActionState, SlotStatus } from './actionState';
-import type { CallPath } from './callPlan';
 import { decode, toPlainJson, type Encoded } from './codec';
 import type { StateStore, TimelineRecord } from './stateStore';
-import { callNotes, runReason, TimelineLog, type CallRun } from './timelineLog';
+import { callNotes, runReason, TimelineLog, type CallNote, type CallRun } from './timelineLog';
 
 export interface SlotView {
   index: number;
@@ -66,20 +65,13 @@ export function stateViews(store: StateStore): StateView[] {
  */
 export const RUN_MIN = 10;
 
-/** A durable call an attempt made, or with `count` a run of calls (see RUN_MIN). */
-export interface CallView {
-  id: string;
-  index: number;
-  /** For a run, its first call's. */
-  functionId: string;
-  path: CallPath;
-  status: SlotStatus;
-  reason: string;
+/** A durable call an attempt made (`functionId`: for a run, its first call's), or with `count` a run of calls (see RUN_MIN). */
+export type CallView = Omit<CallNote, 'op' | 'attempt'> & {
   /** Set for a run: the calls `index` to `index + count - 1`. */
   count?: number;
   /** Set for a run: its calls' function ids, run-length encoded. */
-  functions?: Array<[functionId: string, count: number]>;
-}
+  functions?: CallRun['functions'];
+};
 
 export interface AttemptView {
   attempt: number;

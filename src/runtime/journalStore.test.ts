@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { defineAgent } from './agent';
 import { runAttempt } from './agentRunner';
 import { encode } from './codec';
 import { StateFileError } from './errors';
@@ -19,6 +18,7 @@ import {
   slot0done,
   slot1,
   writeJournal,
+  shopAgent,
 } from './journalTestSupport';
 import { STATE_ID, counted, pending } from './testSupport';
 
@@ -133,20 +133,11 @@ describe('JournalStore round trip', () => {
   });
 
   it('an action whose completion is over 64 MiB fails, saying so, and is not marked completed', async () => {
-    const agent = defineAgent({
-      name: 'shop',
-      actions: [
-        {
-          name: 'act',
-          on: ['InputEvent'],
-          run: async (_e, ctx) => {
-            ctx.sendEvent({
-              type: 'OutputEvent',
-              attributes: { output: 'x'.repeat(65 * 2 ** 20) },
-            });
-          },
-        },
-      ],
+    const agent = shopAgent(async (_e, ctx) => {
+      ctx.sendEvent({
+        type: 'OutputEvent',
+        attributes: { output: 'x'.repeat(65 * 2 ** 20) },
+      });
     });
     const dir = newDir();
     const store = JournalStore.open(dir, { agent: 'shop' });
@@ -169,18 +160,9 @@ describe('JournalStore round trip', () => {
     const nothing = counted('nothing', async () => null as unknown);
     const absent = counted('absent', async () => undefined as unknown);
     const seen: unknown[] = [];
-    const agent = defineAgent({
-      name: 'shop',
-      actions: [
-        {
-          name: 'act',
-          on: ['InputEvent'],
-          run: async (_e, ctx) => {
-            seen.push(await ctx.durableExecute(nothing), await ctx.durableExecute(absent));
-            throw new Error('fail so that the next attempt runs the action again');
-          },
-        },
-      ],
+    const agent = shopAgent(async (_e, ctx) => {
+      seen.push(await ctx.durableExecute(nothing), await ctx.durableExecute(absent));
+      throw new Error('fail so that the next attempt runs the action again');
     });
     const dir = newDir();
     const inputs = [{ key: 'k', input: 0 }];

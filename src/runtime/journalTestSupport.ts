@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after } from 'node:test';
 import type { StateMutation } from './actionState';
+import { defineAgent, type ActionDefinition, type Agent } from './agent';
 import { encode } from './codec';
 import { StateFileError } from './errors';
 import { JOURNAL_FILE, JournalStore } from './journalStore';
@@ -112,4 +113,9 @@ export function rejectsOpen(
 
 export function lines(file: string): string[] {
   return fs.readFileSync(file, 'utf8').split('\n');
+}
+
+/** Agent "shop" with one action, `act`, on input events: the agent the journals above belong to. */
+export function shopAgent(run: ActionDefinition['run']): Agent {
+  return defineAgent({ name: 'shop', actions: [{ name: 'act', on: ['InputEvent'], run }] });
 }

@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { describe, it } from 'node:test';
-import { defineAgent } from './agent';
 import { runAttempt } from './agentRunner';
 import type { RuntimeHooks } from './boundaries';
 import { replayReason } from './callPlan';
@@ -19,6 +18,7 @@ import {
   slot0done,
   slot1,
   writeJournal,
+  shopAgent,
 } from './journalTestSupport';
 
 describe('JournalStore timeline', () => {
@@ -78,18 +78,9 @@ describe('JournalStore timeline', () => {
 
   it('a recovery that replays 10k calls adds a few records to the journal, and they read back as every call', async () => {
     const calls = 10_000;
-    const agent = defineAgent({
-      name: 'shop',
-      actions: [
-        {
-          name: 'act',
-          on: ['InputEvent'],
-          run: async (_e, ctx) => {
-            for (let i = 0; i < calls; i++)
-              await ctx.durableExecute(i % 2 ? async function even() {} : async function odd() {});
-          },
-        },
-      ],
+    const agent = shopAgent(async (_e, ctx) => {
+      for (let i = 0; i < calls; i++)
+        await ctx.durableExecute(i % 2 ? async function even() {} : async function odd() {});
     });
     const dieBeforeComplete: RuntimeHooks = {
       boundary(b) {
