@@ -38,8 +38,11 @@ export declare function defineAgent(definition: AgentDefinition): Agent;
 export interface DurableOptions<R> {
   /** A stable id for the call; defaults to the function's name. */
   id?: string;
-  /** Asked, on recovery only, what happened to a call that was in flight when the process died. */
-  reconciler?: () => R | Promise<R>;
+  /**
+   * Asked, on recovery only, what happened to a call that was in flight when the process died.
+   * `null` or `undefined`: no reconciler.
+   */
+  reconciler?: (() => R | Promise<R>) | null;
 }
 
 /** The awaitable that `durableExecuteAsync` returns: nothing happens until it is awaited. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PayloadEncodingError } from './errors';
 import { MemoryStore } from './stateStore';
-import { counted, execution, slotsOf, succeeded } from './testSupport';
+import { counted, execution, pending, seed, slotsOf, succeeded } from '../../test/support/runtime';
 
 /** Resolves after every pending promise job and I/O callback has had its turn. */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -271,7 +271,6 @@ describe('what a durable function may not do', () => {
       }),
       refused('ctx.memory.set'),
     );
-    const { seed, pending } = await import('./testSupport');
     const store2 = new MemoryStore();
     seed(store2, [pending('charge', [])]);
     const ctx2 = execution(store2);

@@ -1,6 +1,12 @@
 // The `ctx` an action receives: durable calls, events and short-term memory for one action
 // execution. It owns the execution's cursor and collects what completion will persist.
-import type { AgentEvent } from './agent';
+import type {
+  ActionContext,
+  AgentEvent,
+  DeferredCall,
+  DurableOptions,
+  ShortTermMemory,
+} from './agent';
 import type { ExecutionInfo, RuntimeHooks, SourceLocation } from './boundaries';
 import { encode, type Encoded } from './codec';
 import { runDurableCall, type CallHost, type CallRequest } from './durableCall';
@@ -9,40 +15,7 @@ import type { KeyMemory } from './keyMemory';
 import type { MemoryUpdate } from './actionState';
 import type { StateStore } from './stateStore';
 
-export interface DurableOptions<R> {
-  /** A stable id for the call; defaults to the function's name. */
-  id?: string;
-  /** Asked, on recovery only, what happened to a call that was in flight when the process died. */
-  reconciler?: () => R | Promise<R>;
-}
-
-/** The awaitable that `durableExecuteAsync` returns: nothing happens until it is awaited. */
-export interface DeferredCall<R> extends PromiseLike<R> {
-  readonly functionId: string;
-}
-
-export interface ShortTermMemory {
-  get<T = unknown>(path: string): T | undefined;
-  set(path: string, value: unknown): void;
-}
-
-export interface ActionContext {
-  readonly key: string;
-  readonly seq: number;
-  readonly attempt: number;
-  readonly memory: ShortTermMemory;
-  sendEvent(event: AgentEvent): void;
-  durableExecute<A extends unknown[], R>(
-    fn: (...args: A) => R,
-    args?: A,
-    options?: DurableOptions<NoInfer<Awaited<R>>>,
-  ): Promise<Awaited<R>>;
-  durableExecuteAsync<A extends unknown[], R>(
-    fn: (...args: A) => R,
-    args?: A,
-    options?: DurableOptions<NoInfer<Awaited<R>>>,
-  ): DeferredCall<Awaited<R>>;
-}
+export type { ActionContext, DeferredCall, DurableOptions, ShortTermMemory };
 
 export class ActionExecution implements CallHost, ActionContext {
   cursor = 0;

@@ -5,7 +5,7 @@ import { applyMutation, isTerminal, slotMatches, type ActionState, type Slot } f
 import { encode } from './codec';
 import { DurableStateError } from './errors';
 import { MemoryStore } from './stateStore';
-import { IDENTITY, STATE_ID, failed, pending, succeeded } from './testSupport';
+import { IDENTITY, STATE_ID, failed, pending, succeeded } from '../../test/support/runtime';
 
 function stateWith(slots: Slot[]): Map<string, ActionState> {
   const states = new Map<string, ActionState>();

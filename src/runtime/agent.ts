@@ -1,5 +1,6 @@
-// The agent model: events, actions and the definition an agent file exports (spec section 2).
-import type { ActionContext } from './actionContext';
+// The agent model and the API an agent file sees: events, inputs, actions, the `ctx` an action
+// gets, and the definition an agent file exports (spec section 2). It imports nothing, so every
+// other module of the runtime may depend on it.
 
 /** An event: a type and JSON-like attributes. Actions are triggered by event types. */
 export interface AgentEvent<A extends object = Record<string, unknown>> {
@@ -9,6 +10,51 @@ export interface AgentEvent<A extends object = Record<string, unknown>> {
 
 export const INPUT_EVENT = 'InputEvent';
 export const OUTPUT_EVENT = 'OutputEvent';
+
+/** One input of an attempt: it becomes `{ type: 'InputEvent', attributes: { key, input } }`. */
+export interface AgentInput {
+  key: string;
+  input: unknown;
+}
+
+export interface DurableOptions<R> {
+  /** A stable id for the call; defaults to the function's name. */
+  id?: string;
+  /**
+   * Asked, on recovery only, what happened to a call that was in flight when the process died.
+   * `null` or `undefined`: no reconciler.
+   */
+  reconciler?: (() => R | Promise<R>) | null;
+}
+
+/** The awaitable that `durableExecuteAsync` returns: nothing happens until it is awaited. */
+export interface DeferredCall<R> extends PromiseLike<R> {
+  readonly functionId: string;
+}
+
+export interface ShortTermMemory {
+  get<T = unknown>(path: string): T | undefined;
+  set(path: string, value: unknown): void;
+}
+
+/** The `ctx` an action receives (implemented by ActionExecution in actionContext.ts). */
+export interface ActionContext {
+  readonly key: string;
+  readonly seq: number;
+  readonly attempt: number;
+  readonly memory: ShortTermMemory;
+  sendEvent(event: AgentEvent): void;
+  durableExecute<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    args?: A,
+    options?: DurableOptions<NoInfer<Awaited<R>>>,
+  ): Promise<Awaited<R>>;
+  durableExecuteAsync<A extends unknown[], R>(
+    fn: (...args: A) => R,
+    args?: A,
+    options?: DurableOptions<NoInfer<Awaited<R>>>,
+  ): DeferredCall<Awaited<R>>;
+}
 
 export interface ActionDefinition {
   name: string;

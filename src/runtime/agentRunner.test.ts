@@ -7,7 +7,7 @@ import { registerClass } from './codec';
 import { stateIdOf } from './identity';
 import { runAttempt, validateInputs, type AgentInput } from './agentRunner';
 import { MemoryStore } from './stateStore';
-import { STATE_ID, counted, failed, pending, seed, succeeded } from './testSupport';
+import { STATE_ID, counted, failed, pending, seed, succeeded } from '../../test/support/runtime';
 
 class CrashSignal extends Error {
   override name = 'CrashSignal';

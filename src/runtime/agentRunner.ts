@@ -1,7 +1,7 @@
 // One attempt of an agent over its inputs: per-key ordered processing, per-key sequence numbers,
 // event dispatch to actions, and the action-level lifecycle of spec section 9 (a completed
 // action is not run again: its events are re-sent and its memory updates re-applied).
-import { INPUT_EVENT, OUTPUT_EVENT, type Agent, type AgentEvent } from './agent';
+import { INPUT_EVENT, OUTPUT_EVENT, type Agent, type AgentEvent, type AgentInput } from './agent';
 import { ActionExecution } from './actionContext';
 import type { ExecutionInfo, RuntimeHooks } from './boundaries';
 import type { StateMutation } from './actionState';
@@ -11,10 +11,7 @@ import { stateIdOf } from './identity';
 import { KeyMemory } from './keyMemory';
 import { nextAttemptNumber, type AttemptKind, type StateStore } from './stateStore';
 
-export interface AgentInput {
-  key: string;
-  input: unknown;
-}
+export type { AgentInput };
 
 export interface ActionFailure {
   key: string;

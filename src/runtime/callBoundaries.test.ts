@@ -2,7 +2,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryStore } from './stateStore';
-import { digestOf, execution, recordingHooks, seed, slotsOf, succeeded } from './testSupport';
+import {
+  digestOf,
+  execution,
+  recordingHooks,
+  seed,
+  slotsOf,
+  succeeded,
+} from '../../test/support/runtime';
 import { callNotes } from './timelineLog';
 
 // A crash is simulated by seeding the store with what the crashed attempt would have left.

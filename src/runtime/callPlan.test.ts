@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { planCall } from './callPlan';
-import { digestOf, failed, pending, succeeded } from './testSupport';
+import { digestOf, failed, pending, succeeded } from '../../test/support/runtime';
 
 const D = digestOf([1]);
 

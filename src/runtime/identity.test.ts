@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { encode } from './codec';
 import { argsDigest, functionIdOf, stateIdOf } from './identity';
 import { MemoryStore } from './stateStore';
-import { digestOf, execution } from './testSupport';
+import { digestOf, execution } from '../../test/support/runtime';
 
 describe('function id', () => {
   it('is the name of a named function', () => {

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { encode } from './codec';
 import { attemptViews, decodePayload, slotViews, sortedStates, stateViews } from './inspect';
 import { MemoryStore } from './stateStore';
-import { failed, pending, seed, succeeded } from './testSupport';
+import { failed, pending, seed, succeeded } from '../../test/support/runtime';
 
 describe('slot and state views', () => {
   it('show each slot with its index, status, plain result or error name and message', () => {

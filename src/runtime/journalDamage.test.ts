@@ -6,9 +6,16 @@ import * as fs from 'node:fs';
 import { describe, it } from 'node:test';
 import type { StateMutation } from './actionState';
 import { JOURNAL_FILE, JOURNAL_VERSION, JournalStore } from './journalStore';
-import { journalOf, lines, newDir, rejectsOpen, replays, writeJournal } from './journalTestSupport';
+import {
+  journalOf,
+  lines,
+  newDir,
+  rejectsOpen,
+  replays,
+  writeJournal,
+} from '../../test/support/journal';
 import type { TimelineRecord } from './stateStore';
-import { STATE_ID, pending, succeeded } from './testSupport';
+import { STATE_ID, pending, succeeded } from '../../test/support/runtime';
 
 describe('JournalStore torn and corrupt files', () => {
   it('tolerates a torn last line, reports it in warnings, and leaves the file byte for byte unchanged', () => {

@@ -19,8 +19,8 @@ import {
   slot1,
   writeJournal,
   shopAgent,
-} from './journalTestSupport';
-import { STATE_ID, counted, pending } from './testSupport';
+} from '../../test/support/journal';
+import { STATE_ID, counted, pending } from '../../test/support/runtime';
 
 describe('JournalStore round trip', () => {
   it('a reopened journal has the same states and timeline', () => {

@@ -19,7 +19,7 @@ import {
   slot1,
   writeJournal,
   shopAgent,
-} from './journalTestSupport';
+} from '../../test/support/journal';
 
 describe('JournalStore timeline', () => {
   it('writes replayed calls as ranges, in order with the persists and other notes around them', () => {

@@ -11,7 +11,7 @@ import {
   seed,
   slotsOf,
   succeeded,
-} from './testSupport';
+} from '../../test/support/runtime';
 
 // A crash is simulated by seeding the store with what the crashed attempt would have left.
 

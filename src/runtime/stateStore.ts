@@ -1,65 +1,10 @@
 // The store interface both stores implement, the timeline records they keep beside the state,
 // and the in-memory store (for tests, benchmarks and `--store memory`).
-import {
-  applyMutation,
-  type ActionState,
-  type SlotStatus,
-  type StateMutation,
-} from './actionState';
-import type { CallPath } from './callPlan';
-import type { AgentInput } from './agentRunner';
-import { TimelineLog } from './timelineLog';
+import { applyMutation, type ActionState, type StateMutation } from './actionState';
+import type { AgentInput } from './agent';
+import { TimelineLog, type AttemptKind, type TimelineRecord } from './timelineLog';
 
-export type AttemptKind = 'run' | 'recover' | 'rewind';
-
-/** What happened in each attempt: the debugger's timeline is rebuilt from these. */
-export type TimelineRecord =
-  | { op: 'inputs'; inputs: AgentInput[] }
-  | { op: 'attempt'; attempt: number; kind: AttemptKind; at: string }
-  | {
-      op: 'call';
-      attempt: number;
-      id: string;
-      index: number;
-      functionId: string;
-      path: CallPath;
-      status: SlotStatus;
-      reason: string;
-    }
-  | {
-      /**
-       * Calls `from` to `from + count - 1` of one action execution that took the same path with
-       * the same status and reason in one attempt; `functions` holds their function ids,
-       * run-length encoded. A recovery replays every finished call, so replays are written as
-       * runs; in memory every call is kept in runs (see TimelineLog).
-       */
-      op: 'calls';
-      attempt: number;
-      id: string;
-      from: number;
-      count: number;
-      path: CallPath;
-      status: SlotStatus;
-      /** Left out for replays: it is always replayReason(status). */
-      reason?: string;
-      functions: Array<[functionId: string, count: number]>;
-    }
-  | {
-      op: 'action';
-      attempt: number;
-      id: string;
-      outcome: 'completed' | 'reused' | 'failed';
-      error?: string;
-    }
-  | {
-      op: 'crash';
-      attempt: number;
-      point: string;
-      id?: string;
-      index?: number;
-      functionId?: string;
-    }
-  | { op: 'end'; attempt: number; outcome: 'done' | 'failed' };
+export type { AttemptKind, TimelineRecord };
 
 export interface StateStore {
   /** How many persists were made through this instance (spec section 8.3 counts these). */

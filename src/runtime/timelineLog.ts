@@ -4,8 +4,59 @@
 // worker, by the size of the state at each recovery; a run costs one record per action execution
 // (per stretch of one path, and per change of function id within it).
 import type { SlotStatus } from './actionState';
+import type { AgentInput } from './agent';
 import { replayReason, type CallPath } from './callPlan';
-import type { TimelineRecord } from './stateStore';
+
+export type AttemptKind = 'run' | 'recover' | 'rewind';
+
+/** What happened in each attempt: the debugger's timeline is rebuilt from these. */
+export type TimelineRecord =
+  | { op: 'inputs'; inputs: AgentInput[] }
+  | { op: 'attempt'; attempt: number; kind: AttemptKind; at: string }
+  | {
+      op: 'call';
+      attempt: number;
+      id: string;
+      index: number;
+      functionId: string;
+      path: CallPath;
+      status: SlotStatus;
+      reason: string;
+    }
+  | {
+      /**
+       * Calls `from` to `from + count - 1` of one action execution that took the same path with
+       * the same status and reason in one attempt; `functions` holds their function ids,
+       * run-length encoded. A recovery replays every finished call, so replays are written as
+       * runs; in memory every call is kept in runs (see TimelineLog).
+       */
+      op: 'calls';
+      attempt: number;
+      id: string;
+      from: number;
+      count: number;
+      path: CallPath;
+      status: SlotStatus;
+      /** Left out for replays: it is always replayReason(status). */
+      reason?: string;
+      functions: Array<[functionId: string, count: number]>;
+    }
+  | {
+      op: 'action';
+      attempt: number;
+      id: string;
+      outcome: 'completed' | 'reused' | 'failed';
+      error?: string;
+    }
+  | {
+      op: 'crash';
+      attempt: number;
+      point: string;
+      id?: string;
+      index?: number;
+      functionId?: string;
+    }
+  | { op: 'end'; attempt: number; outcome: 'done' | 'failed' };
 
 export type CallNote = Extract<TimelineRecord, { op: 'call' }>;
 export type CallRun = Extract<TimelineRecord, { op: 'calls' }>;

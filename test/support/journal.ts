@@ -5,13 +5,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after } from 'node:test';
-import type { StateMutation } from './actionState';
-import { defineAgent, type ActionDefinition, type Agent } from './agent';
-import { encode } from './codec';
-import { StateFileError } from './errors';
-import { JOURNAL_FILE, JournalStore } from './journalStore';
-import type { TimelineRecord } from './stateStore';
-import { IDENTITY, STATE_ID, pending, succeeded } from './testSupport';
+import type { StateMutation } from '../../src/runtime/actionState';
+import { defineAgent, type ActionDefinition, type Agent } from '../../src/runtime/agent';
+import { encode } from '../../src/runtime/codec';
+import { StateFileError } from '../../src/runtime/errors';
+import { JOURNAL_FILE, JournalStore } from '../../src/runtime/journalStore';
+import type { TimelineRecord } from '../../src/runtime/stateStore';
+import { IDENTITY, STATE_ID, pending, succeeded } from './runtime';
 
 type SlotMutation = Extract<StateMutation, { op: 'slot' }>;
 

@@ -1,11 +1,11 @@
-// Test-only helpers for the runtime's unit tests: seeded stores, a spying store, executions.
-import { ActionExecution } from './actionContext';
-import type { ActionState, Slot, StateMutation } from './actionState';
-import type { Boundary, ExecutionInfo, RuntimeHooks } from './boundaries';
-import { encode, encodeError } from './codec';
-import { argsDigest, stateIdOf, type ExecutionIdentity } from './identity';
-import { KeyMemory } from './keyMemory';
-import { MemoryStore, type StateStore, type TimelineRecord } from './stateStore';
+// Test-only helpers for the runtime unit tests: seeded stores, a spying store, executions.
+import { ActionExecution } from '../../src/runtime/actionContext';
+import type { ActionState, Slot, StateMutation } from '../../src/runtime/actionState';
+import type { Boundary, ExecutionInfo, RuntimeHooks } from '../../src/runtime/boundaries';
+import { encode, encodeError } from '../../src/runtime/codec';
+import { argsDigest, stateIdOf, type ExecutionIdentity } from '../../src/runtime/identity';
+import { KeyMemory } from '../../src/runtime/keyMemory';
+import { MemoryStore, type StateStore, type TimelineRecord } from '../../src/runtime/stateStore';
 
 export const IDENTITY: ExecutionIdentity = { key: 'k', seq: 0, eventIndex: 0, action: 'act' };
 export const STATE_ID = stateIdOf(IDENTITY);
