@@ -1,5 +1,7 @@
 // The `ctx` an action receives: durable calls, events and short-term memory for one action
-// execution. It owns the execution's cursor and collects what completion will persist.
+// execution. It owns the execution's cursor, collects what completion will persist (events and
+// memory updates, encoded when they are made), and keeps track of the calls still in flight, so
+// that an action never completes while one of its calls has no persisted outcome.
 import type {
   ActionContext,
   AgentEvent,
@@ -7,24 +9,63 @@ import type {
   DurableOptions,
   ShortTermMemory,
 } from './agent';
+import type { MemoryUpdate } from './actionState';
 import type { ExecutionInfo, RuntimeHooks, SourceLocation } from './boundaries';
 import { encode, type Encoded } from './codec';
-import { runDurableCall, type CallHost, type CallRequest } from './durableCall';
+import { insideDurableCall, runDurableCall, type CallHost, type CallRequest } from './durableCall';
 import { argsDigest, functionIdOf } from './identity';
 import type { KeyMemory } from './keyMemory';
-import type { MemoryUpdate } from './actionState';
 import type { StateStore } from './stateStore';
 
 export type { ActionContext, DeferredCall, DurableOptions, ShortTermMemory };
 
+/** A call as it was made, before its args are encoded (durableExecuteAsync encodes on await). */
+interface PreparedCall {
+  fn: (...args: unknown[]) => unknown;
+  args: unknown[];
+  functionId: string;
+  reconciler?: () => unknown;
+  callSite?: SourceLocation;
+  /** Finds the user's line later, from a stack captured when the call was made (no debugger). */
+  traceSite?: () => SourceLocation | undefined;
+}
+
+/** A call that was made and has not settled yet. */
+interface InFlight {
+  call: PreparedCall;
+  done: Promise<unknown>;
+  outcome?: string;
+}
+
+/** Where a call was made, for messages: `file:line:column`, or nothing when unknown. */
+function siteOf(call: PreparedCall): string {
+  const site = call.callSite ?? call.traceSite?.();
+  return site ? ` at ${site.file}:${site.line}:${site.column}` : '';
+}
+
+function describeOutcome(value: unknown, failed: boolean): string {
+  if (!failed) return 'its outcome (SUCCEEDED) was persisted';
+  const e = value as { name?: unknown; message?: unknown } | null;
+  const what =
+    typeof e === 'object' && e !== null && typeof e.message === 'string'
+      ? `${String(e.name)}: ${e.message}`
+      : String(value);
+  return `it failed (${what}), and that failure was persisted`;
+}
+
 export class ActionExecution implements CallHost, ActionContext {
   cursor = 0;
   occurrences = new Map<string, number>();
-  inCall = false;
-  readonly sentEvents: AgentEvent[] = [];
+  /** The events this execution sent (OutputEvents included), encoded when they were sent. */
+  readonly sentEvents: Encoded[] = [];
   readonly memoryUpdates: MemoryUpdate[] = [];
   /** Durable calls of one execution run one at a time, in the order they were awaited. */
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly inFlight = new Set<InFlight>();
+  /** durableExecuteAsync calls not awaited yet. */
+  private readonly deferred = new Set<PreparedCall>();
+  /** 'settling' once the action's function has returned or thrown; 'done' once it completed. */
+  private phase: 'running' | 'settling' | 'done' = 'running';
 
   constructor(
     readonly exec: ExecutionInfo,
@@ -46,7 +87,7 @@ export class ActionExecution implements CallHost, ActionContext {
   readonly memory: ShortTermMemory = {
     get: <T>(path: string) => this.keyMemory.get(path) as T | undefined,
     set: (path: string, value: unknown) => {
-      this.refuseInsideCall('ctx.memory.set');
+      this.refuse('ctx.memory.set');
       if (typeof path !== 'string' || path === '')
         throw new TypeError('ctx.memory.set: the path must be a non-empty string');
       const encoded = encode(value, `the memory value at "${path}"`);
@@ -56,7 +97,7 @@ export class ActionExecution implements CallHost, ActionContext {
   };
 
   sendEvent(event: AgentEvent): void {
-    this.refuseInsideCall('ctx.sendEvent');
+    this.refuse('ctx.sendEvent');
     if (
       typeof event !== 'object' ||
       event === null ||
@@ -68,8 +109,8 @@ export class ActionExecution implements CallHost, ActionContext {
     if (typeof event.attributes !== 'object' || event.attributes === null) {
       throw new TypeError(`ctx.sendEvent: event "${event.type}" needs an "attributes" object`);
     }
-    encode(event, `the event "${event.type}"`);
-    this.sentEvents.push(event);
+    // Encoded now: what the next actions get, live, is what a recovery gets from the journal.
+    this.sentEvents.push(encode(event, `the event "${event.type}"`));
   }
 
   durableExecute<A extends unknown[], R>(
@@ -78,8 +119,8 @@ export class ActionExecution implements CallHost, ActionContext {
     options?: DurableOptions<NoInfer<Awaited<R>>>,
   ): Promise<Awaited<R>> {
     try {
-      const request = this.prepare(fn, args, options, 'durableExecute');
-      return this.enqueue(request) as Promise<Awaited<R>>;
+      const call = this.prepare(fn, args, options, 'durableExecute');
+      return this.enqueue(call, this.request(call)) as Promise<Awaited<R>>;
     } catch (error) {
       return Promise.reject(error);
     }
@@ -90,20 +131,80 @@ export class ActionExecution implements CallHost, ActionContext {
     args?: A,
     options?: DurableOptions<NoInfer<Awaited<R>>>,
   ): DeferredCall<Awaited<R>> {
-    const request = this.prepare(fn, args, options, 'durableExecuteAsync');
+    const call = this.prepare(fn, args, options, 'durableExecuteAsync');
+    this.deferred.add(call);
     let started: Promise<unknown> | undefined;
     return {
-      functionId: request.functionId,
+      functionId: call.functionId,
       then: (onFulfilled, onRejected) => {
-        started ??= this.enqueue(request);
+        if (!started) {
+          this.deferred.delete(call);
+          try {
+            // Lazy all the way: the args are encoded (and refused) only now that it is awaited.
+            this.refuse('ctx.durableExecuteAsync');
+            started = this.enqueue(call, this.request(call));
+          } catch (error) {
+            started = Promise.reject(error);
+          }
+        }
         return (started as Promise<Awaited<R>>).then(onFulfilled, onRejected);
       },
     };
   }
 
-  private enqueue(request: CallRequest): Promise<unknown> {
+  /**
+   * Called once the action's function returned or threw: waits until every call it made has
+   * settled (their outcomes persisted), also calls made while waiting, and warns about each call
+   * that was still in flight, naming it and its line. Only then may the action complete.
+   */
+  async settle(): Promise<void> {
+    this.phase = 'settling';
+    for (const call of this.deferred) {
+      this.hooks.warning?.(
+        `action "${this.exec.action}" (${this.exec.stateId}) returned without awaiting durableExecuteAsync(${call.functionId})${siteOf(call)}: it did not run and nothing was recorded (a deferred call runs only when awaited); await it if it should run`,
+        this.exec,
+      );
+    }
+    this.deferred.clear();
+    while (this.inFlight.size > 0) {
+      const stray = [...this.inFlight];
+      await Promise.allSettled(stray.map((f) => f.done));
+      for (const f of stray) {
+        this.hooks.warning?.(
+          `action "${this.exec.action}" (${this.exec.stateId}) returned while its durable call ${f.call.functionId}${siteOf(f.call)} was still in flight (a missing "await"?): the action waited for it before completing, and ${f.outcome}. Await the call, or its result and any error are lost to the action`,
+          this.exec,
+        );
+      }
+    }
+  }
+
+  /** The action completed: whatever it does from now on would be lost, so it is refused. */
+  close(): void {
+    this.phase = 'done';
+  }
+
+  /** Encodes the args: the call's identity (digest) and what the debugger shows. */
+  private request(call: PreparedCall): CallRequest {
+    const encodedArgs = encode(call.args, `the args of ${call.functionId}`);
+    return { ...call, argsDigest: argsDigest(encodedArgs), encodedArgs };
+  }
+
+  private enqueue(call: PreparedCall, request: CallRequest): Promise<unknown> {
     const run = this.queue.then(() => runDurableCall(this, request));
     this.queue = run.catch(() => undefined);
+    const entry: InFlight = { call, done: run };
+    this.inFlight.add(entry);
+    // Attached before the caller gets the promise, so it runs before the caller's own await.
+    run.then(
+      (value) => {
+        entry.outcome = describeOutcome(value, false);
+        this.inFlight.delete(entry);
+      },
+      (error: unknown) => {
+        entry.outcome = describeOutcome(error, true);
+        this.inFlight.delete(entry);
+      },
+    );
     return run;
   }
 
@@ -111,9 +212,9 @@ export class ActionExecution implements CallHost, ActionContext {
     fn: unknown,
     args: unknown,
     options: DurableOptions<unknown> | undefined,
-    api: string,
-  ): CallRequest {
-    this.refuseInsideCall(`ctx.${api}`);
+    api: 'durableExecute' | 'durableExecuteAsync',
+  ): PreparedCall {
+    this.refuse(`ctx.${api}`);
     if (typeof fn !== 'function')
       throw new TypeError(
         `ctx.${api}: the first argument must be the function to run, got ${typeof fn}`,
@@ -128,37 +229,36 @@ export class ActionExecution implements CallHost, ActionContext {
         `ctx.${api}: the third argument must be an options object { id?, reconciler? }`,
       );
     }
-    const reconciler = options?.reconciler;
+    // `null` says "no reconciler" as plainly as leaving it out.
+    const reconciler = options?.reconciler ?? undefined;
     if (reconciler !== undefined) {
       if (typeof reconciler !== 'function') throw new TypeError('reconciler must be a function');
       if (reconciler.length > 0)
         throw new TypeError('reconciler must be a function that takes no arguments');
     }
     const functionId = functionIdOf(fn as (...a: never[]) => unknown, options?.id);
-    const list = (args ?? []) as unknown[];
-    const encodedArgs = encode(list, `the args of ${functionId}`);
-    const callSite: SourceLocation | undefined = this.hooks.captureCallSite?.();
+    const callSite = this.hooks.captureCallSite?.();
     return {
       fn: fn as (...a: unknown[]) => unknown,
-      args: list,
+      args: (args ?? []) as unknown[],
       functionId,
-      argsDigest: argsDigest(encodedArgs),
-      encodedArgs,
       reconciler: reconciler as (() => unknown) | undefined,
       callSite,
+      traceSite: callSite ? undefined : this.hooks.traceCallSite?.(),
     };
   }
 
-  private refuseInsideCall(api: string): void {
-    if (this.inCall) {
+  /** Refuses what cannot be made durable: inside a durable call's own code, or after completion. */
+  private refuse(api: string): void {
+    if (insideDurableCall()) {
       throw new Error(
         `${api} cannot be used inside a durable call: a replayed call does not run again, so the effect would be lost on recovery. Use it in the action, after the call returns.`,
       );
     }
-  }
-
-  /** The encoded events this execution sent, for its completion record. */
-  encodedEvents(): Encoded[] {
-    return this.sentEvents.map((e) => encode(e, `the event "${e.type}"`));
+    if (this.phase === 'done') {
+      throw new Error(
+        `${api} was used after action "${this.exec.action}" (${this.exec.stateId}) completed: its completion is persisted, so this would be lost on recovery. Await everything the action starts before it returns.`,
+      );
+    }
   }
 }

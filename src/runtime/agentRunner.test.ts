@@ -1,41 +1,28 @@
 // Unit tests of one attempt: action-level exactly-once, per-key sequencing, dispatch, recovery.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { defineAgent, type ActionDefinition, type Agent } from './agent';
-import type { Boundary, RuntimeHooks } from './boundaries';
+import type { RuntimeHooks } from './boundaries';
 import { registerClass } from './codec';
 import { stateIdOf } from './identity';
 import { runAttempt, validateInputs, type AgentInput } from './agentRunner';
 import { MemoryStore } from './stateStore';
-import { STATE_ID, counted, failed, pending, seed, succeeded } from '../../test/support/runtime';
-
-class CrashSignal extends Error {
-  override name = 'CrashSignal';
-}
+import {
+  CrashSignal,
+  STATE_ID,
+  agentOf,
+  counted,
+  crashAt,
+  failed,
+  output,
+  pending,
+  seed,
+  succeeded,
+} from '../../test/support/runtime';
 
 class ProviderDown extends Error {
   override name = 'ProviderDown';
 }
 registerClass(ProviderDown);
-
-/** Hooks that "kill the process" at the first boundary `when` accepts: that boundary and every later one throw. */
-function crashAt(when: (b: Boundary) => boolean): RuntimeHooks {
-  let dead = false;
-  return {
-    boundary(b) {
-      if (dead || when(b)) {
-        dead = true;
-        throw new CrashSignal('crash');
-      }
-    },
-  };
-}
-
-function agentOf(...actions: ActionDefinition[]): Agent {
-  return defineAgent({ name: 'test-agent', actions });
-}
-
-const output = (value: unknown) => ({ type: 'OutputEvent', attributes: { output: value } });
 
 describe('action-level exactly-once', () => {
   it('completed actions are skipped on the next attempt, their outputs re-emitted with replayed: true and memory updates re-applied', async () => {
@@ -397,7 +384,8 @@ describe('event dispatch', () => {
 });
 
 describe('recovery from a crashed attempt (the reference operator tests)', () => {
-  const inputs = [{ key: 'k', input: 0 }];
+  // The input the seeded states were made for (see seed).
+  const inputs = [{ key: 'k', input: 1 }];
 
   function reconcilingAgent(call: () => Promise<number>, check: () => number) {
     return agentOf({

@@ -1,14 +1,15 @@
 // One attempt of an agent over its inputs: per-key ordered processing, per-key sequence numbers,
 // event dispatch to actions, and the action-level lifecycle of spec section 9 (a completed
 // action is not run again: its events are re-sent and its memory updates re-applied).
-import { INPUT_EVENT, OUTPUT_EVENT, type Agent, type AgentEvent, type AgentInput } from './agent';
+import { OUTPUT_EVENT, type Agent, type AgentEvent, type AgentInput } from './agent';
 import { ActionExecution } from './actionContext';
 import type { ExecutionInfo, RuntimeHooks } from './boundaries';
 import type { StateMutation } from './actionState';
-import { decode, encode, encodeError } from './codec';
+import { decode, encodeError, type Encoded } from './codec';
 import { PayloadTooLargeError } from './errors';
-import { stateIdOf } from './identity';
+import { stateIdOf, type ExecutionIdentity } from './identity';
 import { KeyMemory } from './keyMemory';
+import { checkInputs, encodeInputEvent, StateMatcher } from './stateMatch';
 import { nextAttemptNumber, type AttemptKind, type StateStore } from './stateStore';
 
 export type { AgentInput };
@@ -53,16 +54,23 @@ export class AgentRunner {
   readonly attempt: number;
   private readonly hooks: RuntimeHooks;
   private readonly result: AttemptResult;
+  private readonly matcher: StateMatcher;
 
   constructor(private readonly options: AttemptOptions) {
     this.hooks = options.hooks ?? {};
     this.attempt = nextAttemptNumber(options.store);
     this.result = { attempt: this.attempt, outputs: [], failures: [] };
+    this.matcher = new StateMatcher(options.store);
   }
 
-  /** Runs every input; keys run side by side, the inputs of one key strictly in order. */
+  /**
+   * Runs every input; keys run side by side, the inputs of one key strictly in order. Inputs that
+   * do not extend those the store's states were made for are refused first (InputsChangedError),
+   * before anything is written.
+   */
   async run(inputs: AgentInput[]): Promise<AttemptResult> {
     const { store } = this.options;
+    checkInputs(store, validateInputs(inputs));
     store.note({
       op: 'attempt',
       attempt: this.attempt,
@@ -103,19 +111,22 @@ export class AgentRunner {
     input: unknown,
     memory: KeyMemory,
   ): Promise<boolean> {
-    const queue: Array<{ event: AgentEvent; index: number }> = [
-      { event: { type: INPUT_EVENT, attributes: { key, input } }, index: 0 },
+    // Events travel encoded, as they are persisted: each action gets its own decoded copy, live
+    // as on recovery, so no action sees what another changed in its event.
+    const queue: Array<{ event: Encoded; index: number }> = [
+      { event: encodeInputEvent(key, input), index: 0 },
     ];
     let nextIndex = 1;
     while (queue.length > 0) {
       const { event, index } = queue.shift()!;
+      const type = (event.json as { type: string }).type;
       for (const action of this.options.agent.actions) {
-        if (!action.on.includes(event.type)) continue;
+        if (!action.on.includes(type)) continue;
         const sent = await this.runAction(action, event, { key, seq, eventIndex: index }, memory);
         if (sent === undefined) return false;
         for (const e of sent) {
-          if (e.event.type === OUTPUT_EVENT) {
-            const output = (e.event.attributes as { output?: unknown }).output;
+          if ((e.event.json as { type?: unknown }).type === OUTPUT_EVENT) {
+            const { output } = decode<AgentEvent<{ output?: unknown }>>(e.event).attributes;
             this.result.outputs.push({ key, seq, output, replayed: e.replayed });
             this.hooks.output?.({ key, seq, output, replayed: e.replayed });
           } else {
@@ -128,53 +139,70 @@ export class AgentRunner {
     return true;
   }
 
-  /** Returns the events the action sent, or undefined when it failed. */
+  /** Returns the events the action sent (encoded), or undefined when it failed. */
   private async runAction(
     action: Agent['actions'][number],
-    event: AgentEvent,
+    event: Encoded,
     where: { key: string; seq: number; eventIndex: number },
     memory: KeyMemory,
-  ): Promise<Array<{ event: AgentEvent; replayed: boolean }> | undefined> {
+  ): Promise<Array<{ event: Encoded; replayed: boolean }> | undefined> {
     const { store } = this.options;
-    const identity = { ...where, action: action.name };
+    const match = this.matcher.match({ ...where, action: action.name }, event);
+    const identity: ExecutionIdentity =
+      'found' in match
+        ? {
+            key: match.found.key,
+            seq: match.found.seq,
+            eventIndex: match.found.eventIndex,
+            action: match.found.action,
+          }
+        : match.create;
     const stateId = stateIdOf(identity);
-    const exec: ExecutionInfo = { ...identity, stateId, attempt: this.attempt, event };
-    const existing = store.get(stateId);
+    const exec: ExecutionInfo = {
+      ...identity,
+      stateId,
+      attempt: this.attempt,
+      event: decode<AgentEvent>(event),
+    };
+    const existing = 'found' in match ? match.found : undefined;
 
     if (existing?.completed) {
       await this.hooks.boundary?.({ kind: 'action-start', exec, reused: true });
       for (const update of existing.memoryUpdates) memory.set(update.path, update.value);
       store.note({ op: 'action', attempt: this.attempt, id: stateId, outcome: 'reused' });
       await this.hooks.boundary?.({ kind: 'action-completed', exec, reused: true });
-      return existing.outputEvents.map((e) => ({ event: decode<AgentEvent>(e), replayed: true }));
+      return existing.outputEvents.map((e) => ({ event: e, replayed: true }));
     }
     if (!existing) {
-      const m = {
-        op: 'init' as const,
-        id: stateId,
-        ...identity,
-        event: encode(event, `the event "${event.type}"`),
-      };
-      if (!this.persistOrFail(exec, m)) return undefined;
+      if ('create' in match && match.warning) this.hooks.warning?.(match.warning, exec);
+      if (!this.persistOrFail(exec, { op: 'init', id: stateId, ...identity, event }))
+        return undefined;
     }
     const execution = new ActionExecution(exec, store, this.hooks, memory);
     await this.hooks.boundary?.({ kind: 'action-start', exec, reused: false });
-    let events: ReturnType<ActionExecution['encodedEvents']>;
+    let failure: { error: unknown } | undefined;
     try {
-      await action.run(event, execution);
-      events = execution.encodedEvents();
+      await action.run(exec.event, execution);
     } catch (error) {
-      await this.hooks.boundary?.({ kind: 'action-end', exec, error });
-      this.fail(exec, error);
+      failure = { error };
+    }
+    // Calls still in flight (a missing await) settle, their outcomes persisted, before the action
+    // may end: a completed action is never run again, so an outcome lost here is lost for good.
+    await execution.settle();
+    if (failure) {
+      execution.close();
+      await this.hooks.boundary?.({ kind: 'action-end', exec, error: failure.error });
+      this.fail(exec, failure.error);
       return undefined;
     }
     await this.hooks.boundary?.({ kind: 'action-end', exec });
     const m = {
       op: 'complete' as const,
       id: stateId,
-      outputEvents: events,
+      outputEvents: execution.sentEvents,
       memoryUpdates: execution.memoryUpdates,
     };
+    execution.close();
     if (!this.persistOrFail(exec, m)) return undefined;
     store.note({ op: 'action', attempt: this.attempt, id: stateId, outcome: 'completed' });
     await this.hooks.boundary?.({ kind: 'action-completed', exec, reused: false });

@@ -75,6 +75,12 @@ export interface RuntimeHooks {
   warning?(message: string, exec?: ExecutionInfo): void;
   /** Called synchronously inside durableExecute, so a stack trace still shows the user's line. */
   captureCallSite?(): SourceLocation | undefined;
+  /**
+   * The cheap form of captureCallSite, used when that is not given: called in the same place, it
+   * only captures the stack, and the function it returns finds the user's line when a message
+   * needs it (a call still in flight when its action returned).
+   */
+  traceCallSite?(): () => SourceLocation | undefined;
 }
 
 export type { MemoryUpdate };

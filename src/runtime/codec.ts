@@ -1,7 +1,18 @@
-// Payload codec: durable args, results, errors, events and memory values go through superjson,
-// so Date, Map, Set, BigInt, undefined, Error and registered classes survive a crash.
+// Payload codec: durable args, results, errors, events and memory values go through superjson
+// (with the types of payloadTypes.ts added), so Date, Map, Set, BigInt, undefined, Error, bytes
+// and registered classes survive a crash; what would not survive is refused (payloadCheck.ts).
 import SuperJSON from 'superjson';
+import {
+  assignProps,
+  errorClassId,
+  errorProps,
+  rebuildError,
+  registerErrorClass,
+  type ErrorClass,
+} from './errorClasses';
 import { PayloadEncodingError } from './errors';
+import { checkPayload, MAX_DEPTH } from './payloadCheck';
+import { registerPayloadTypes } from './payloadTypes';
 
 /** superjson's serialised form: plain JSON plus the type annotations needed to rebuild it. */
 export interface Encoded {
@@ -28,84 +39,30 @@ export interface EncodedError {
 const MAX_CAUSES = 8;
 
 const codec = new SuperJSON();
-const errorClasses = new Map<string, new (...args: never[]) => Error>();
-// Built-in error classes replay as themselves (the reference's Python keeps the exception type),
-// so `instanceof TypeError` in an action's catch block means the same live and on replay.
-for (const cls of [
-  TypeError,
-  RangeError,
-  SyntaxError,
-  ReferenceError,
-  EvalError,
-  URIError,
-  PayloadEncodingError,
-]) {
-  errorClasses.set(cls.name, cls);
+registerPayloadTypes(codec);
+
+/** Whether the codec rebuilds instances of this constructor (registerClass). */
+function isRegistered(ctor: unknown): boolean {
+  return (
+    typeof ctor === 'function' && codec.classRegistry.getIdentifier(ctor as never) !== undefined
+  );
 }
-const MAX_DEPTH = 1000;
 
 /**
  * Registers a class so its instances survive encoding: as values, and as thrown errors that
- * replay with their class (so `instanceof` still works after a crash).
+ * replay with their class (so `instanceof` still works after a crash). An instance is rebuilt
+ * from its own enumerable properties, without running the constructor.
  */
 export function registerClass(cls: new (...args: never[]) => unknown, id?: string): void {
+  if (typeof cls !== 'function')
+    throw new TypeError('registerClass: the argument must be a class (a constructor function)');
   const name = id ?? cls.name;
   if (!name)
     throw new TypeError('registerClass: the class has no name; pass an id as the second argument');
   if (cls.prototype instanceof Error || (cls as unknown) === Error) {
-    errorClasses.set(name, cls as new (...args: never[]) => Error);
+    registerErrorClass(cls as ErrorClass, name);
   } else {
     codec.registerClass(cls as never, name);
-  }
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'function') return `a function${value.name ? ` (${value.name})` : ''}`;
-  if (typeof value === 'symbol') return `a symbol (${String(value)})`;
-  return typeof value;
-}
-
-/**
- * Refuses what superjson would silently drop (functions, symbols) and what would overflow the
- * stack (absurd nesting), naming the path of the offending value.
- */
-function checkEncodable(root: unknown, what: string): void {
-  const seen = new Set<object>();
-  const stack: Array<[unknown, string, number]> = [[root, what, 0]];
-  while (stack.length > 0) {
-    const [value, path, depth] = stack.pop()!;
-    if (typeof value === 'function' || typeof value === 'symbol') {
-      throw new PayloadEncodingError(
-        `${path} is ${describe(value)}, which cannot be persisted; durable args and results must be data (JSON values, Date, Map, Set, BigInt, Error or registered classes)`,
-      );
-    }
-    if (typeof value !== 'object' || value === null || seen.has(value)) continue;
-    if (depth > MAX_DEPTH) {
-      throw new PayloadEncodingError(
-        `${path} is nested more than ${MAX_DEPTH} levels deep; flatten it before persisting`,
-      );
-    }
-    seen.add(value);
-    if (value instanceof Map) {
-      let i = 0;
-      for (const [k, v] of value) {
-        stack.push(
-          [k, `${path}.<map key ${i}>`, depth + 1],
-          [v, `${path}.<map value ${i}>`, depth + 1],
-        );
-        i++;
-      }
-    } else if (value instanceof Set) {
-      let i = 0;
-      for (const v of value) stack.push([v, `${path}.<set item ${i++}>`, depth + 1]);
-    } else if (
-      !(value instanceof Date) &&
-      !(value instanceof Error) &&
-      !(value instanceof RegExp)
-    ) {
-      for (const k of Object.keys(value))
-        stack.push([(value as Record<string, unknown>)[k], `${path}.${k}`, depth + 1]);
-    }
   }
 }
 
@@ -115,7 +72,8 @@ const NOT_PLAIN = Symbol('not plain JSON');
  * A copy of `value` when it is plain JSON that superjson would encode with no annotations (finite
  * numbers but -0, strings, booleans, null, dense arrays and plain objects, each object reached
  * once), else NOT_PLAIN. This is the common case of durable args and results, and skipping
- * superjson there gives the very same Encoded, so digests do not depend on which path ran.
+ * superjson there gives the very same Encoded, so digests do not depend on which path ran. A
+ * `__proto__` key is copied as a key (superjson refuses it, so only this path carries it).
  */
 function plainCopy(value: unknown, depth: number, seen: Set<object> | undefined): unknown {
   switch (typeof value) {
@@ -134,6 +92,8 @@ function plainCopy(value: unknown, depth: number, seen: Set<object> | undefined)
   seen ??= new Set();
   if (seen.has(value)) return NOT_PLAIN;
   seen.add(value);
+  // A symbol key (or, on an array, a property besides its items) would be dropped: not plain.
+  if (Object.getOwnPropertySymbols(value).length > 0) return NOT_PLAIN;
   if (Array.isArray(value)) {
     if (Object.getPrototypeOf(value) !== Array.prototype) return NOT_PLAIN;
     const out: unknown[] = new Array(value.length);
@@ -143,34 +103,46 @@ function plainCopy(value: unknown, depth: number, seen: Set<object> | undefined)
       if (item === NOT_PLAIN) return NOT_PLAIN;
       out[i] = item;
     }
+    if (Object.keys(value).length !== value.length) return NOT_PLAIN;
     return out;
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
-    if (key === '__proto__' || key === 'constructor' || key === 'prototype') return NOT_PLAIN;
     const item = plainCopy((value as Record<string, unknown>)[key], depth + 1, seen);
     if (item === NOT_PLAIN) return NOT_PLAIN;
-    out[key] = item;
+    if (key === '__proto__')
+      Object.defineProperty(out, key, {
+        value: item,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else out[key] = item;
   }
   return out;
 }
 
-/** Encodes a value; `what` names it in errors ("the result of charge", "args[1]"). */
+/**
+ * Encodes a value; `what` names it in errors ("the result of charge", "args[1]"). Whatever would
+ * not come back equal (see payloadCheck.ts) is refused here, with a PayloadEncodingError naming
+ * its path: at the moment it is produced, never later on replay.
+ */
 export function encode(value: unknown, what = 'the value'): Encoded {
-  const plain = plainCopy(value, 0, undefined);
-  if (plain !== NOT_PLAIN) return { json: plain };
-  checkEncodable(value, what);
-  let out: Encoded;
   try {
-    out = codec.serialize(value) as Encoded;
+    const plain = plainCopy(value, 0, undefined);
+    if (plain !== NOT_PLAIN) return { json: plain };
+    checkPayload(value, what, isRegistered);
+    const out = codec.serialize(value as never) as Encoded;
+    return out.meta === undefined ? { json: out.json } : out;
   } catch (error) {
-    // superjson refuses a few things itself (e.g. a "constructor" key); that is still an
-    // encoding failure, so a durable call persists it instead of losing its slot.
-    throw new PayloadEncodingError(`${what} cannot be persisted: ${(error as Error).message}`);
+    if (error instanceof PayloadEncodingError) throw error;
+    // A getter or a proxy that throws, or something superjson itself refuses.
+    throw new PayloadEncodingError(
+      `${what} cannot be persisted: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
-  return out.meta === undefined ? { json: out.json } : out;
 }
 
 export function decode<T = unknown>(encoded: Encoded): T {
@@ -181,6 +153,8 @@ export function decode<T = unknown>(encoded: Encoded): T {
     const copy = plainCopy(json, 0, undefined);
     if (copy !== NOT_PLAIN) return copy as T;
   }
+  // superjson's copy drops `__proto__` keys: with annotations, such objects are written as
+  // entries (payloadTypes.ts), so a `__proto__` key here was not written by durable-run.
   return codec.deserialize(encoded as never) as T;
 }
 
@@ -195,15 +169,10 @@ export function encodeError(thrown: unknown, seen: Error[] = []): EncodedError {
     return { name: 'NonError', message: String(thrown), thrown: value };
   }
   const out: EncodedError = { name: thrown.name, message: thrown.message, stack: thrown.stack };
-  const ctorName = (thrown.constructor as { name?: string } | undefined)?.name;
-  for (const [id, cls] of errorClasses) {
-    if (thrown.constructor === cls || (ctorName === id && thrown instanceof cls))
-      out.className = id;
-  }
-  const props: Record<string, unknown> = {};
-  for (const k of Object.keys(thrown))
-    if (k !== 'name' && k !== 'message' && k !== 'stack') props[k] = (thrown as never)[k];
-  if (Object.keys(props).length > 0) {
+  const className = errorClassId(thrown, false);
+  if (className !== undefined && className !== 'Error') out.className = className;
+  const props = errorProps(thrown);
+  if (props) {
     try {
       out.props = encode(props, 'the error properties');
     } catch {
@@ -221,28 +190,14 @@ export function encodeError(thrown: unknown, seen: Error[] = []): EncodedError {
 /** Rebuilds a persisted failure so that replay throws what the original call threw. */
 export function decodeError(encoded: EncodedError, depth = 0): unknown {
   if (encoded.thrown) return decode(encoded.thrown);
-  const cls = encoded.className ? errorClasses.get(encoded.className) : undefined;
-  const error: Error = cls ? Object.create(cls.prototype) : new Error(encoded.message);
-  Object.defineProperty(error, 'message', {
-    value: encoded.message,
-    writable: true,
-    configurable: true,
-  });
-  if (!cls || error.name !== encoded.name) {
-    Object.defineProperty(error, 'name', {
-      value: encoded.name,
-      writable: true,
-      configurable: true,
-    });
+  const error = rebuildError(encoded);
+  if (encoded.props) {
+    const props = decode<Record<string, unknown>>(encoded.props);
+    assignProps(error, props);
+    // An AggregateError's `errors` is not enumerable.
+    if (error instanceof AggregateError && Array.isArray(props.errors))
+      Object.defineProperty(error, 'errors', { enumerable: false });
   }
-  if (encoded.stack !== undefined) {
-    Object.defineProperty(error, 'stack', {
-      value: encoded.stack,
-      writable: true,
-      configurable: true,
-    });
-  }
-  if (encoded.props) Object.assign(error, decode<Record<string, unknown>>(encoded.props));
   // A journal written by hand could chain causes without end; what we write stops at MAX_CAUSES.
   if (encoded.cause && depth < MAX_CAUSES) {
     Object.defineProperty(error, 'cause', {

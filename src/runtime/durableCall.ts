@@ -1,9 +1,11 @@
 // One durable call, from plan to outcome: the completion-only path and the reconciler path of
 // spec section 8, with the persist counts of 8.3, and a boundary hook at every phase.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Slot, StateMutation } from './actionState';
 import type { CallInfo, CallOutcome, CallPhase, ExecutionInfo, RuntimeHooks } from './boundaries';
 import { planCall } from './callPlan';
 import { decode, decodeError, encode, encodeError, type Encoded } from './codec';
+import { unregisteredErrorClass } from './errorClasses';
 import { PayloadEncodingError, PayloadTooLargeError } from './errors';
 import type { StateStore } from './stateStore';
 
@@ -25,8 +27,18 @@ export interface CallHost {
   readonly hooks: RuntimeHooks;
   cursor: number;
   occurrences: Map<string, number>;
-  /** Set while user code runs inside a durable call (memory and sendEvent refuse it). */
-  inCall: boolean;
+}
+
+/**
+ * Marks the code a durable call runs (its function or reconciler, and everything that code
+ * starts): ctx.memory.set and ctx.sendEvent refuse it there, and only there, so the action's own
+ * code may go on using them while one of its calls is in flight.
+ */
+const durableCallScope = new AsyncLocalStorage<true>();
+
+/** True in code that a durable call's function or reconciler runs. */
+export function insideDurableCall(): boolean {
+  return durableCallScope.getStore() === true;
 }
 
 function outcomeOf(slot: Slot): CallOutcome {
@@ -137,14 +149,13 @@ export async function runDurableCall(host: CallHost, request: CallRequest): Prom
   }
 
   let live: { ok: true; value: unknown } | { ok: false; error: unknown };
-  host.inCall = true;
   try {
-    const value = runReconciler ? await request.reconciler!() : await request.fn(...request.args);
+    const value = await durableCallScope.run(true, () =>
+      runReconciler ? request.reconciler!() : request.fn(...request.args),
+    );
     live = { ok: true, value };
   } catch (error) {
     live = { ok: false, error };
-  } finally {
-    host.inCall = false;
   }
 
   let slot: Slot;
@@ -175,6 +186,13 @@ export async function runDurableCall(host: CallHost, request: CallRequest): Prom
       status: 'FAILED',
       error: encodeError(live.error),
     };
+    const unregistered = live.error instanceof Error && unregisteredErrorClass(live.error);
+    if (unregistered) {
+      hooks.warning?.(
+        `${call.functionId} threw ${unregistered}, an Error subclass that is not registered: it is thrown as itself now, but a replay rebuilds it as an Error named "${(live.error as Error).name}" (instanceof ${unregistered} is false there). Call registerClass(${unregistered}) (from 'durable-run') to replay it as itself`,
+        exec,
+      );
+    }
   }
   call.outcome = outcomeOf(slot);
   await phase(host, call, live.ok ? 'returned' : 'threw');
@@ -190,5 +208,6 @@ export async function runDurableCall(host: CallHost, request: CallRequest): Prom
   noteCall(host, call, slot.status);
   await phase(host, call, 'outcome-persisted');
   if (!live.ok) throw live.error;
-  return live.value;
+  // What was persisted, not the live value: what the action gets now is what a replay gives it.
+  return slot.result === undefined ? undefined : decode(slot.result);
 }

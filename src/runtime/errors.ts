@@ -26,3 +26,18 @@ export class StateFileError extends Error {
 export class DurableStateError extends Error {
   override name = 'DurableStateError';
 }
+
+/**
+ * Inputs that are not an extension of those a state folder's action states were made for: their
+ * outcomes would be replayed for other inputs. Nothing was run or written.
+ */
+export class InputsChangedError extends Error {
+  override name = 'InputsChangedError';
+  constructor(
+    message: string,
+    readonly key: string,
+    readonly seq: number,
+  ) {
+    super(message);
+  }
+}

@@ -70,19 +70,22 @@ describe('fixes of the reference defects (spec 11)', () => {
     }
   });
 
-  it('a result superjson refuses (a "constructor" key) also persists a FAILED slot instead of losing it', async () => {
+  it('a result of an unregistered class also persists a FAILED slot instead of losing it', async () => {
+    class Handle {
+      fd = 3;
+    }
     const store = new MemoryStore();
-    const lookup = counted('lookup', async () => ({ constructor: 'Object' }));
+    const open = counted('open', async () => new Handle());
     await assert.rejects(
-      execution(store).durableExecute(lookup, [], { reconciler: () => ({ constructor: 'none' }) }),
-      PayloadEncodingError,
+      execution(store).durableExecute(open, [], { reconciler: () => new Handle() }),
+      /the result of open is an instance of Handle, a class that is not registered/,
     );
     assert.equal(slotsOf(store)[0].status, 'FAILED');
     await assert.rejects(
-      execution(store).durableExecute(lookup, [], { reconciler: () => ({ constructor: 'none' }) }),
+      execution(store).durableExecute(open, [], { reconciler: () => new Handle() }),
       PayloadEncodingError,
     );
-    assert.equal(lookup.calls.length, 1);
+    assert.equal(open.calls.length, 1);
   });
 
   it('a later call after an unencodable result takes the next slot, not the failed one', async () => {

@@ -10,20 +10,41 @@ function locationOf(frame: string): RegExpExecArray | null {
   return LOCATION.exec(inner);
 }
 
+/** The user's frame in a stack: the first outside `ownFile`, Node's internals and node_modules. */
+function userFrame(stack: string | undefined, ownFile: string): SourceLocation | undefined {
+  for (const line of (stack ?? '').split('\n').slice(1)) {
+    const m = locationOf(line);
+    if (!m) continue;
+    const file = m[1].replace(/^file:\/\//, '');
+    if (file === ownFile || file.startsWith('node:') || file.includes('node_modules')) continue;
+    return { file, line: Number(m[2]), column: Number(m[3]) };
+  }
+  return undefined;
+}
+
+/** Captures the stack now (the frames only: V8 formats it when it is first read). */
+function captureStack(): { stack?: string } {
+  const holder: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 40;
+  Error.captureStackTrace(holder);
+  Error.stackTraceLimit = limit;
+  return holder;
+}
+
+/** Finds the user's line at once (a debugger shows it for every call). */
 export function makeCallSiteCapture(ownFile: string): () => SourceLocation | undefined {
+  return () => userFrame(captureStack().stack, ownFile);
+}
+
+/**
+ * Captures the stack at once and finds the user's line only when asked: formatting a stack
+ * through the agent's source map costs far more than capturing it, and without a debugger the
+ * line is needed only for a message about a call still in flight when its action returned.
+ */
+export function makeCallSiteTrace(ownFile: string): () => () => SourceLocation | undefined {
   return () => {
-    const holder: { stack?: string } = {};
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 40;
-    Error.captureStackTrace(holder);
-    Error.stackTraceLimit = limit;
-    for (const line of (holder.stack ?? '').split('\n').slice(1)) {
-      const m = locationOf(line);
-      if (!m) continue;
-      const file = m[1].replace(/^file:\/\//, '');
-      if (file === ownFile || file.startsWith('node:') || file.includes('node_modules')) continue;
-      return { file, line: Number(m[2]), column: Number(m[3]) };
-    }
-    return undefined;
+    const holder = captureStack();
+    return () => userFrame(holder.stack, ownFile);
   };
 }

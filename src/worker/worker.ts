@@ -6,11 +6,12 @@ import { Worker } from 'node:worker_threads';
 import { validateInputs, AgentRunner } from '../runtime/agentRunner';
 import type { Boundary, RuntimeHooks } from '../runtime/boundaries';
 import { encodeError, encode } from '../runtime/codec';
-import { StateFileError } from '../runtime/errors';
+import { InputsChangedError, StateFileError } from '../runtime/errors';
 import { JournalStore } from '../runtime/journalStore';
+import { checkInputs } from '../runtime/stateMatch';
 import { MemoryStore, recordedInputs } from '../runtime/stateStore';
 import { AgentLoadError, compileAgent, loadAgent } from './agentLoader';
-import { makeCallSiteCapture } from './callSite';
+import { makeCallSiteCapture, makeCallSiteTrace } from './callSite';
 import { HaltableStore } from './haltableStore';
 import { summarizeState } from './stateSummary';
 import { DebugController } from './debugController';
@@ -148,6 +149,8 @@ async function start(request: StartRequest): Promise<void> {
   let inputs;
   try {
     inputs = validateInputs(request.inputs ?? recordedInputs(store) ?? []);
+    // Before the inputs are recorded: refused ones leave the state folder as it was.
+    checkInputs(store, inputs);
   } catch (error) {
     return fail({ kind: 'input', message: (error as Error).message });
   }
@@ -183,6 +186,7 @@ async function start(request: StartRequest): Promise<void> {
         }
       : undefined,
     captureCallSite: request.debug ? makeCallSiteCapture(__filename) : undefined,
+    traceCallSite: request.debug ? undefined : makeCallSiteTrace(__filename),
   };
   const runner = new AgentRunner({ agent, store, hooks, kind: request.kind });
   attempt = runner.attempt;
@@ -241,7 +245,9 @@ process.on('message', (message: ToWorker) => {
       start(message).catch((error) =>
         error instanceof StateFileError
           ? fail({ kind: 'state', message: error.message, file: error.file, line: error.line })
-          : fail({ kind: 'internal', message: (error as Error).stack ?? String(error) }),
+          : error instanceof InputsChangedError
+            ? fail({ kind: 'input', message: error.message })
+            : fail({ kind: 'internal', message: (error as Error).stack ?? String(error) }),
       );
       return;
     case 'resume':

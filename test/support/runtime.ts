@@ -1,5 +1,6 @@
 // Test-only helpers for the runtime unit tests: seeded stores, a spying store, executions.
 import { ActionExecution } from '../../src/runtime/actionContext';
+import { defineAgent, type ActionDefinition, type Agent } from '../../src/runtime/agent';
 import type { ActionState, Slot, StateMutation } from '../../src/runtime/actionState';
 import type { Boundary, ExecutionInfo, RuntimeHooks } from '../../src/runtime/boundaries';
 import { encode, encodeError } from '../../src/runtime/codec';
@@ -137,3 +138,30 @@ export function counted<A extends unknown[], R>(
   fn.calls = calls;
   return fn;
 }
+
+/** Thrown at a boundary to stop an attempt the way a killed process stops. */
+export class CrashSignal extends Error {
+  override name = 'CrashSignal';
+}
+
+/** Hooks that "kill the process" at the first boundary `when` accepts: that boundary and every later one throw. */
+export function crashAt(when: (b: Boundary) => boolean, more: RuntimeHooks = {}): RuntimeHooks {
+  let dead = false;
+  return {
+    ...more,
+    boundary(b) {
+      if (dead || when(b)) {
+        dead = true;
+        throw new CrashSignal('crash');
+      }
+    },
+  };
+}
+
+/** An agent named "test-agent" with these actions. */
+export function agentOf(...actions: ActionDefinition[]): Agent {
+  return defineAgent({ name: 'test-agent', actions });
+}
+
+/** The event that makes `value` the agent's output. */
+export const output = (value: unknown) => ({ type: 'OutputEvent', attributes: { output: value } });
