@@ -60,6 +60,15 @@ describe('reconciler validation', () => {
     assert.equal(store.persistCount - before, 1);
   });
 
+  it('reconciler: null means no reconciler: the completion-only path, one persist, as undefined does', async () => {
+    const store = new MemoryStore();
+    const ctx = execution(store);
+    const before = store.persistCount;
+    assert.equal(await ctx.durableExecute(charge, [], { reconciler: null }), 1);
+    assert.equal(await ctx.durableExecuteAsync(charge, [2], { reconciler: null }), 1);
+    assert.equal(store.persistCount - before, 2);
+  });
+
   it('the reconciler is never passed to the function: it gets exactly the args', async () => {
     const ctx = execution(new MemoryStore());
     let received: unknown[] | undefined;
@@ -134,6 +143,22 @@ describe('durableExecuteAsync', () => {
     await settle();
     assert.equal(forgotten.calls.length, 0);
     assert.deepEqual(slotsOf(store), [succeeded('used', [], 'y')]);
+  });
+
+  it('args that cannot be stored make the awaited call reject, not the call that made it: it is lazy', async () => {
+    const store = new MemoryStore();
+    const ctx = execution(store);
+    const charge = counted('charge', async (_f: unknown) => 'done');
+    const deferred = ctx.durableExecuteAsync(charge, [() => 1]);
+    assert.equal(deferred.functionId, 'charge');
+    await assert.rejects(
+      Promise.resolve(deferred),
+      (error: unknown) =>
+        error instanceof PayloadEncodingError &&
+        /^the args of charge\.0 is a function/.test(error.message),
+    );
+    assert.equal(charge.calls.length, 0);
+    assert.deepEqual(slotsOf(store), []);
   });
 
   it('awaited twice, runs once and gives the same result', async () => {
@@ -294,6 +319,46 @@ describe('what a durable function may not do', () => {
       }),
       refused('ctx.durableExecute'),
     );
+  });
+
+  it('code the durable function starts (a timer) is inside it too, and refused', async () => {
+    const ctx = execution(new MemoryStore());
+    let later: Promise<string> | undefined;
+    await ctx.durableExecute(async function schedule() {
+      later = new Promise((resolve) =>
+        setTimeout(() => {
+          try {
+            ctx.memory.set('x', 1);
+            resolve('accepted');
+          } catch (error) {
+            resolve((error as Error).message);
+          }
+        }, 1),
+      );
+    });
+    assert.match((await later)!, /^ctx\.memory\.set cannot be used inside a durable call/);
+  });
+
+  it('the action’s own code may use memory and events while one of its calls is in flight', async () => {
+    const ctx = execution(new MemoryStore());
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const inFlight = ctx.durableExecute(async function charge() {
+      await gate;
+      return 'charged';
+    });
+    // The call has started (its function is waiting on the gate): the action goes on meanwhile.
+    await settle();
+    ctx.memory.set('status', 'charging');
+    ctx.sendEvent({ type: 'Progress', attributes: { step: 'charging' } });
+    const deferred = ctx.durableExecuteAsync(async function mail() {
+      return 'mailed';
+    });
+    release();
+    assert.equal(await inFlight, 'charged');
+    assert.equal(await deferred, 'mailed');
+    assert.equal(ctx.memory.get('status'), 'charging');
+    assert.equal(ctx.sentEvents.length, 1);
   });
 
   it('events and memory work again once the call has returned', async () => {

@@ -7,22 +7,17 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { defineAgent, type Agent, type AgentEvent } from '../../src/runtime/agent';
 import type { ActionContext } from '../../src/runtime/actionContext';
-import type { ActionState, StateMutation } from '../../src/runtime/actionState';
 import { runAttempt, type AgentInput, type AttemptResult } from '../../src/runtime/agentRunner';
 import type { RuntimeHooks } from '../../src/runtime/boundaries';
 import { registerClass } from '../../src/runtime/codec';
 import { JournalStore } from '../../src/runtime/journalStore';
-import { MemoryStore, type StateStore, type TimelineRecord } from '../../src/runtime/stateStore';
+import { MemoryStore, type StateStore } from '../../src/runtime/stateStore';
+import { CrashSignal, MortalStore } from '../support/runtime';
 
 // Seeded by default; on failure fast-check prints the seed and path: PROPERTY_SEED=<n> replays it,
 // PROPERTY_RUNS=<n> widens the search.
 const SEED = Number(process.env.PROPERTY_SEED ?? 20260815);
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 200);
-
-/** Thrown at a boundary to stop an attempt the way a killed process stops. */
-class CrashSignal extends Error {
-  override name = 'CrashSignal';
-}
 
 /** The deterministic failure of a call that is meant to fail. */
 class ProbeError extends Error {
@@ -142,33 +137,6 @@ function buildAgent(scenario: Scenario, world: World): Agent {
       },
     ],
   });
-}
-
-/** A store that, once its process is "dead", refuses every write, as a killed process makes none. */
-class MortalStore implements StateStore {
-  dead = false;
-  constructor(private readonly inner: StateStore) {}
-  get persistCount(): number {
-    return this.inner.persistCount;
-  }
-  get(id: string): ActionState | undefined {
-    return this.inner.get(id);
-  }
-  states(): Iterable<ActionState> {
-    return this.inner.states();
-  }
-  persist(m: StateMutation): void {
-    if (this.dead) throw new CrashSignal('the process is dead');
-    this.inner.persist(m);
-  }
-  note(r: TimelineRecord): void {
-    if (this.dead) throw new CrashSignal('the process is dead');
-    this.inner.note(r);
-  }
-  timeline(): readonly TimelineRecord[] {
-    return this.inner.timeline();
-  }
-  close(): void {}
 }
 
 function crashingHooks(store: MortalStore, at: number): RuntimeHooks {

@@ -118,7 +118,7 @@ const leafArb: fc.Arbitrary<Sample> = fc.oneof(
       bad(new WeakMap()),
       bad(new SubMap()),
       bad(new UnregisteredError('not registered')),
-       
+
       bad(new String('boxed')),
     ),
   },

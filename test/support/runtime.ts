@@ -165,3 +165,30 @@ export function agentOf(...actions: ActionDefinition[]): Agent {
 
 /** The event that makes `value` the agent's output. */
 export const output = (value: unknown) => ({ type: 'OutputEvent', attributes: { output: value } });
+
+/** A store that, once its process is "dead", refuses every write, as a killed process makes none. */
+export class MortalStore implements StateStore {
+  dead = false;
+  constructor(private readonly inner: StateStore) {}
+  get persistCount(): number {
+    return this.inner.persistCount;
+  }
+  get(id: string): ActionState | undefined {
+    return this.inner.get(id);
+  }
+  states(): Iterable<ActionState> {
+    return this.inner.states();
+  }
+  persist(m: StateMutation): void {
+    if (this.dead) throw new CrashSignal('the process is dead');
+    this.inner.persist(m);
+  }
+  note(r: TimelineRecord): void {
+    if (this.dead) throw new CrashSignal('the process is dead');
+    this.inner.note(r);
+  }
+  timeline(): readonly TimelineRecord[] {
+    return this.inner.timeline();
+  }
+  close(): void {}
+}
