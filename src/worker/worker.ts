@@ -2,7 +2,6 @@
 // parent (the CLI or the debug adapter) over IPC, stops where the debugger says, and kills
 // itself for real at an injected crash. Started by workerClient.ts, never by hand.
 import './esbuildEnv';
-import { Worker } from 'node:worker_threads';
 import { validateInputs, AgentRunner } from '../runtime/agentRunner';
 import type { Boundary, RuntimeHooks } from '../runtime/boundaries';
 import { encodeError, encode } from '../runtime/codec';
@@ -13,6 +12,7 @@ import { MemoryStore, recordedInputs } from '../runtime/stateStore';
 import { AgentLoadError, compileAgent, loadAgent } from './agentLoader';
 import { makeCallSiteCapture, makeCallSiteTrace } from './callSite';
 import { HaltableStore } from './haltableStore';
+import { leadsGroup, watchParent } from './parentDeath';
 import { summarizeState } from './stateSummary';
 import { DebugController } from './debugController';
 import type { CrashPlan, FromWorker, Query, QueryResult, StartRequest, ToWorker } from './protocol';
@@ -239,16 +239,21 @@ function answer(query: Query): QueryResult {
   }
 }
 
+/** Resolves once the parent is watched: no agent code runs before. */
+const watched = watchParent();
+
 process.on('message', (message: ToWorker) => {
   switch (message.type) {
     case 'start':
-      start(message).catch((error) =>
-        error instanceof StateFileError
-          ? fail({ kind: 'state', message: error.message, file: error.file, line: error.line })
-          : error instanceof InputsChangedError
-            ? fail({ kind: 'input', message: error.message })
-            : fail({ kind: 'internal', message: (error as Error).stack ?? String(error) }),
-      );
+      watched
+        .then(() => start(message))
+        .catch((error) =>
+          error instanceof StateFileError
+            ? fail({ kind: 'state', message: error.message, file: error.file, line: error.line })
+            : error instanceof InputsChangedError
+              ? fail({ kind: 'input', message: error.message })
+              : fail({ kind: 'internal', message: (error as Error).stack ?? String(error) }),
+        );
       return;
     case 'resume':
       controller?.resume(message.mode);
@@ -271,41 +276,17 @@ process.on('message', (message: ToWorker) => {
   }
 });
 
-/** True when this process leads its own process group (the CLI starts the worker so). */
-function leadsGroup(): boolean {
-  try {
-    process.kill(-process.pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Whatever the agent started and left running goes with the worker, when it has a group. */
 function endGroup(): void {
   if (leadsGroup()) process.kill(-process.pid, 'SIGKILL');
 }
 
-// The parent went away: a worker is never left behind on its own.
+// The parent went away and the event loop is free to hear it: a worker is never left behind.
+// When the agent keeps the loop busy, or the parent was SIGKILLed, parentDeath.ts acts at once.
 process.on('disconnect', () => {
   endGroup();
   process.exit(0);
 });
-// 'disconnect' needs a free event loop, and an agent can keep it busy forever (a loop with no
-// await): a thread watches the parent's pid and kills this process (and its group) when the
-// parent is gone, even by SIGKILL.
-if (process.send) {
-  const watcher = new Worker(
-    `const { workerData: w } = require('node:worker_threads');
-    setInterval(() => {
-      if (process.ppid === w.parent) return;
-      try { if (w.group) process.kill(-w.self, 'SIGKILL'); } catch {}
-      process.kill(w.self, 'SIGKILL');
-    }, 250);`,
-    { eval: true, workerData: { parent: process.ppid, self: process.pid, group: leadsGroup() } },
-  );
-  watcher.unref();
-}
 process.on('unhandledRejection', (reason) => {
   const e = encodeError(reason);
   send({

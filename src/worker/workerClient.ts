@@ -1,8 +1,11 @@
 // The parent's side of the worker: spawns it (VS Code's own Node, or a configured runtime),
 // speaks the protocol, forwards its output, and kills it. Used by the CLI and the adapter.
+// The worker must not outlive this process, even when it is SIGKILLed while the agent's code
+// keeps the worker busy: see parentDeath.ts.
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import * as path from 'node:path';
+import { PARENT_ENV, parentDeathWrapper } from './parentDeath';
 import type { FromWorker, Query, QueryResult, ToWorker } from './protocol';
 
 export interface WorkerSpawnOptions {
@@ -81,14 +84,29 @@ export class WorkerClient extends EventEmitter<WorkerEvents> {
 
   static spawn(options: WorkerSpawnOptions = {}): WorkerClient {
     const script = options.workerScript ?? path.join(__dirname, 'worker.js');
+    const runtime = options.execPath ?? process.execPath;
+    // On Linux the kernel kills the worker the instant this process dies (a parent-death signal,
+    // set by setpriv before it runs the runtime), whatever the agent's code is doing.
+    const wrapper = parentDeathWrapper(runtime);
     const child = fork(script, [], {
-      execPath: options.execPath ?? process.execPath,
-      execArgv: [],
+      execPath: wrapper?.execPath ?? runtime,
+      execArgv: wrapper?.execArgv ?? [],
       cwd: options.cwd,
-      env: { ...process.env, ...options.env, ELECTRON_RUN_AS_NODE: '1' },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: {
+        ...process.env,
+        ...options.env,
+        ELECTRON_RUN_AS_NODE: '1',
+        [PARENT_ENV.pid]: String(process.pid),
+        [PARENT_ENV.pipe]: '4',
+        [PARENT_ENV.signal]: wrapper ? '1' : undefined,
+      },
+      // fd 4: a pipe only this process writes to (it never does): its end of file tells the
+      // worker, and the worker's reaper, that this process is gone, however it died.
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
       detached: options.processGroup === true && process.platform !== 'win32',
     });
+    const lifeline = child.stdio[4] as { unref?: () => void } | null;
+    lifeline?.unref?.();
     return new WorkerClient(child);
   }
 

@@ -1,0 +1,143 @@
+// A worker never outlives the process that started it (the CLI, the debug adapter), even when
+// that process is SIGKILLed and the agent's code keeps the worker's event loop busy. Three layers,
+// each used where the platform allows it:
+//   1. Linux: the worker is started through `setpriv --pdeathsig KILL`, so the kernel kills it the
+//      instant its parent dies: no more agent code runs, nothing more is written.
+//   2. A lifeline: a pipe (fd 4) only the parent holds open for writing. A thread of the worker
+//      blocks reading it; its end of file means the parent is gone, whatever killed it, and the
+//      thread kills the worker (and its process group) at once. Where the read cannot block, the
+//      thread polls the parent's pid instead.
+//   3. A reaper: when the worker leads a process group (the CLI starts it so), a tiny `sh` in that
+//      group waits on the same lifeline and kills the whole group, so that what the agent started
+//      goes too, also when layer 1 killed the worker before its thread could.
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+/** What the parent tells the worker, by environment variable. */
+export const PARENT_ENV = {
+  pid: 'DURABLE_RUN_PARENT_PID',
+  pipe: 'DURABLE_RUN_PARENT_PIPE',
+  /** Set when the worker runs with a parent-death signal (layer 1). */
+  signal: 'DURABLE_RUN_PARENT_DEATH_SIGNAL',
+} as const;
+
+/** The file an executable name runs, as spawn would find it, or undefined. */
+function resolveExecutable(command: string): string | undefined {
+  const candidates = command.includes(path.sep)
+    ? [path.resolve(command)]
+    : (process.env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, command));
+  return candidates.find((file) => {
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return fs.statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+
+let setpriv: string | null | undefined;
+
+/** setpriv, when it is there and takes --pdeathsig (util-linux 2.33 and later); checked once. */
+function findSetpriv(): string | undefined {
+  if (setpriv === undefined) {
+    setpriv = null;
+    const file = process.platform === 'linux' ? resolveExecutable('setpriv') : undefined;
+    if (file) {
+      const probe = spawnSync(file, ['--pdeathsig', 'KILL', '--', file, '--version'], {
+        stdio: 'ignore',
+        timeout: 5000,
+      });
+      if (probe.status === 0) setpriv = file;
+    }
+  }
+  return setpriv ?? undefined;
+}
+
+/**
+ * How to start `runtime` so that the kernel kills it when this process dies (layer 1): undefined
+ * where that is not possible, or when `runtime` cannot be found (spawning it directly then gives
+ * the usual, clear error).
+ */
+export function parentDeathWrapper(
+  runtime: string,
+): { execPath: string; execArgv: string[] } | undefined {
+  const wrapper = findSetpriv();
+  const resolved = wrapper ? resolveExecutable(runtime) : undefined;
+  if (!wrapper || !resolved) return undefined;
+  return { execPath: wrapper, execArgv: ['--pdeathsig', 'KILL', '--', resolved] };
+}
+
+/** True when this process leads its own process group (the CLI starts the worker so). */
+export function leadsGroup(): boolean {
+  if (process.platform === 'win32') return false;
+  try {
+    process.kill(-process.pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Runs in a thread of the worker: the worker's own event loop may be busy with agent code.
+const WATCHER = `
+const { workerData: w } = require('node:worker_threads');
+const fs = require('node:fs');
+const end = () => {
+  try { if (w.group) process.kill(-w.self, 'SIGKILL'); } catch {}
+  process.kill(w.self, 'SIGKILL');
+};
+if (process.ppid !== w.parent) end();
+if (w.pipe !== undefined) {
+  try {
+    const buffer = Buffer.alloc(16);
+    while (fs.readSync(w.pipe, buffer, 0, buffer.length, null) > 0);
+    end();
+  } catch {
+    // The lifeline does not block here (or is not a pipe): watch the parent's pid instead.
+  }
+}
+setInterval(() => { if (process.ppid !== w.parent) end(); }, 100);
+`;
+
+/**
+ * Starts watching the parent (layers 2 and 3) and resolves once the watch is on, so that no agent
+ * code runs unwatched. Exits at once when the parent is already gone. Without a parent (started by
+ * hand), there is nothing to watch.
+ */
+export function watchParent(): Promise<void> {
+  if (!process.send) return Promise.resolve();
+  const parent = Number(process.env[PARENT_ENV.pid]) || process.ppid;
+  const pipeText = process.env[PARENT_ENV.pipe];
+  const pipe = pipeText === undefined ? undefined : Number(pipeText);
+  const signalled = process.env[PARENT_ENV.signal] === '1';
+  // The agent's own processes have no use for these.
+  for (const name of Object.values(PARENT_ENV)) delete process.env[name];
+  // The parent died before this process could watch it (before setpriv set the signal, even).
+  if (process.ppid !== parent) process.kill(process.pid, 'SIGKILL');
+  const group = leadsGroup();
+  if (group && pipe !== undefined && process.platform !== 'win32' && fs.existsSync('/bin/sh')) {
+    const reaper = spawn(
+      '/bin/sh',
+      ['-c', 'read -r _; kill -KILL -"$1"', 'durable-run-reaper', String(process.pid)],
+      { stdio: [pipe, 'ignore', 'ignore'] },
+    );
+    reaper.on('error', () => undefined);
+    reaper.unref();
+  }
+  const watcher = new Worker(WATCHER, {
+    eval: true,
+    workerData: { parent, self: process.pid, group, pipe },
+    stdout: true,
+    stderr: true,
+  });
+  watcher.unref();
+  // With the kernel's signal (layer 1) on, agent code may start at once; else once watched.
+  if (signalled) return Promise.resolve();
+  return new Promise((resolve) => {
+    watcher.once('online', resolve);
+    watcher.once('error', resolve);
+  });
+}
