@@ -4,6 +4,7 @@ import * as dap from './dap';
 import * as durableCall from './durableCall';
 import * as journal from './journal';
 import * as load from './load';
+import * as parentDeath from './parentDeath';
 import * as recovery from './recovery';
 
 const suites: Array<{ run(): Promise<void> }> = [
@@ -13,6 +14,7 @@ const suites: Array<{ run(): Promise<void> }> = [
   dap,
   activation,
   load,
+  parentDeath,
 ];
 
 async function main(): Promise<void> {

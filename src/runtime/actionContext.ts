@@ -56,6 +56,7 @@ function describeOutcome(value: unknown, failed: boolean): string {
 export class ActionExecution implements CallHost, ActionContext {
   cursor = 0;
   occurrences = new Map<string, number>();
+  running = 0;
   /** The events this execution sent (OutputEvents included), encoded when they were sent. */
   readonly sentEvents: Encoded[] = [];
   readonly memoryUpdates: MemoryUpdate[] = [];
@@ -250,7 +251,8 @@ export class ActionExecution implements CallHost, ActionContext {
 
   /** Refuses what cannot be made durable: inside a durable call's own code, or after completion. */
   private refuse(api: string): void {
-    if (insideDurableCall()) {
+    // Only while one of this execution's calls runs can the caller be inside one of them.
+    if (this.running > 0 && insideDurableCall()) {
       throw new Error(
         `${api} cannot be used inside a durable call: a replayed call does not run again, so the effect would be lost on recovery. Use it in the action, after the call returns.`,
       );

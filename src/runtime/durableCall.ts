@@ -1,6 +1,5 @@
 // One durable call, from plan to outcome: the completion-only path and the reconciler path of
 // spec section 8, with the persist counts of 8.3, and a boundary hook at every phase.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Slot, StateMutation } from './actionState';
 import type { CallInfo, CallOutcome, CallPhase, ExecutionInfo, RuntimeHooks } from './boundaries';
 import { planCall } from './callPlan';
@@ -27,18 +26,40 @@ export interface CallHost {
   readonly hooks: RuntimeHooks;
   cursor: number;
   occurrences: Map<string, number>;
+  /** How many of its calls have their function (or reconciler) running now. */
+  running: number;
 }
 
-/**
- * Marks the code a durable call runs (its function or reconciler, and everything that code
- * starts): ctx.memory.set and ctx.sendEvent refuse it there, and only there, so the action's own
- * code may go on using them while one of its calls is in flight.
- */
-const durableCallScope = new AsyncLocalStorage<true>();
+/** The name of the frame every durable function and reconciler runs under (see insideDurableCall). */
+const INSIDE = 'durableRun$insideDurableCall';
+/** Runs a durable function or reconciler, and awaits it, under a frame named INSIDE. */
+const runInside = {
+  async [INSIDE](run: () => unknown): Promise<unknown> {
+    return await run();
+  },
+}[INSIDE];
 
-/** True in code that a durable call's function or reconciler runs. */
+/**
+ * True in code that a durable function or reconciler runs: its own body and the functions it
+ * calls and awaits. V8 keeps the chain of awaiting async functions in a stack trace, so the
+ * INSIDE frame is on it there, and never in the action's own code, even while one of its calls is
+ * in flight. A callback the function leaves behind (a timer) is outside any await chain, and is
+ * not recognised. The stack is captured without being formatted; callers ask only while one of
+ * their calls runs, so a call costs nothing more otherwise.
+ */
 export function insideDurableCall(): boolean {
-  return durableCallScope.getStore() === true;
+  const prepare = Error.prepareStackTrace;
+  const limit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = 1000;
+    Error.prepareStackTrace = (_error, sites) => sites;
+    const holder: { stack?: NodeJS.CallSite[] } = {};
+    Error.captureStackTrace(holder, insideDurableCall);
+    return (holder.stack ?? []).some((site) => site.getFunctionName() === INSIDE);
+  } finally {
+    Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
+  }
 }
 
 function outcomeOf(slot: Slot): CallOutcome {
@@ -149,13 +170,16 @@ export async function runDurableCall(host: CallHost, request: CallRequest): Prom
   }
 
   let live: { ok: true; value: unknown } | { ok: false; error: unknown };
+  host.running++;
   try {
-    const value = await durableCallScope.run(true, () =>
+    const value = await runInside(() =>
       runReconciler ? request.reconciler!() : request.fn(...request.args),
     );
     live = { ok: true, value };
   } catch (error) {
     live = { ok: false, error };
+  } finally {
+    host.running--;
   }
 
   let slot: Slot;

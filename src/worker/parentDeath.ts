@@ -3,13 +3,12 @@
 // each used where the platform allows it:
 //   1. Linux: the worker is started through `setpriv --pdeathsig KILL`, so the kernel kills it the
 //      instant its parent dies: no more agent code runs, nothing more is written.
-//   2. A lifeline: a pipe (fd 4) only the parent holds open for writing. A thread of the worker
-//      blocks reading it; its end of file means the parent is gone, whatever killed it, and the
-//      thread kills the worker (and its process group) at once. Where the read cannot block, the
-//      thread polls the parent's pid instead.
+//   2. A thread of the worker looks at its parent's pid every 10 ms: once the parent is gone (the
+//      worker was given to another parent), it kills the worker, and its process group, at once.
 //   3. A reaper: when the worker leads a process group (the CLI starts it so), a tiny `sh` in that
-//      group waits on the same lifeline and kills the whole group, so that what the agent started
-//      goes too, also when layer 1 killed the worker before its thread could.
+//      group blocks reading a lifeline, a pipe (fd 4) only the parent holds open for writing; its
+//      end of file means the parent is gone, and the reaper kills the whole group, so that what
+//      the agent started goes too, also when layer 1 killed the worker before its thread could.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -81,25 +80,19 @@ export function leadsGroup(): boolean {
   }
 }
 
-// Runs in a thread of the worker: the worker's own event loop may be busy with agent code.
+// Runs in a thread of the worker, as the worker's own event loop may be busy with agent code. It
+// never blocks for long: a thread blocked in a read would hold up the process's exit, which waits
+// for its threads.
 const WATCHER = `
 const { workerData: w } = require('node:worker_threads');
-const fs = require('node:fs');
-const end = () => {
-  try { if (w.group) process.kill(-w.self, 'SIGKILL'); } catch {}
-  process.kill(w.self, 'SIGKILL');
-};
-if (process.ppid !== w.parent) end();
-if (w.pipe !== undefined) {
-  try {
-    const buffer = Buffer.alloc(16);
-    while (fs.readSync(w.pipe, buffer, 0, buffer.length, null) > 0);
-    end();
-  } catch {
-    // The lifeline does not block here (or is not a pipe): watch the parent's pid instead.
+const tick = new Int32Array(new SharedArrayBuffer(4));
+for (;;) {
+  if (process.ppid !== w.parent) {
+    try { if (w.group) process.kill(-w.self, 'SIGKILL'); } catch {}
+    process.kill(w.self, 'SIGKILL');
   }
+  Atomics.wait(tick, 0, 0, 10);
 }
-setInterval(() => { if (process.ppid !== w.parent) end(); }, 100);
 `;
 
 /**
@@ -129,7 +122,7 @@ export function watchParent(): Promise<void> {
   }
   const watcher = new Worker(WATCHER, {
     eval: true,
-    workerData: { parent, self: process.pid, group, pipe },
+    workerData: { parent, self: process.pid, group },
     stdout: true,
     stderr: true,
   });

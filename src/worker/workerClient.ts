@@ -101,7 +101,7 @@ export class WorkerClient extends EventEmitter<WorkerEvents> {
         [PARENT_ENV.signal]: wrapper ? '1' : undefined,
       },
       // fd 4: a pipe only this process writes to (it never does): its end of file tells the
-      // worker, and the worker's reaper, that this process is gone, however it died.
+      // worker's reaper that this process is gone, however it died.
       stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
       detached: options.processGroup === true && process.platform !== 'win32',
     });

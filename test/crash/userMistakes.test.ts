@@ -346,3 +346,50 @@ export default defineAgent({
     });
   }
 });
+
+describe('memory and events while a durable call is in flight, through the CLI', () => {
+  const BUSY = `async function leak(use: () => void): Promise<string> {
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  try {
+    use();
+    return 'accepted';
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+export default defineAgent({
+  name: 'busy-body',
+  actions: [{
+    name: 'checkout',
+    on: ['InputEvent'],
+    async run(event, ctx) {
+      const id = String(event.attributes.input);
+      const paying = ctx.durableExecute(charge, [id]);
+      // The charge is running now; this is the action's own code, not the charge's.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      ctx.memory.set('status', 'charging');
+      ctx.sendEvent({ type: 'Progress', attributes: { id } });
+      const inside = await ctx.durableExecute(() => leak(() => ctx.memory.set('x', 1)), [], { id: 'leak' });
+      ctx.sendEvent({ type: 'OutputEvent', attributes: { output: {
+        receipt: await paying, status: ctx.memory.get('status'), inside,
+      } } });
+    },
+  }],
+});
+`;
+
+  it('the action’s own code may use them; the durable function’s code may not', async () => {
+    const s = setup('busy.ts', BUSY);
+    const inputs = writeInputs(s.dir, [{ key: 'k', input: 3 }]);
+    const run = await runCli(['run', s.agent, '--inputs', inputs, '--state', s.state, '--json'], {
+      env: s.env,
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const [out] = eventsOf(run, 'output');
+    assert.deepEqual(Object.keys(out.output as object), ['receipt', 'status', 'inside']);
+    const { receipt, status, inside } = out.output as Record<string, string>;
+    assert.equal(receipt, 'charged 3');
+    assert.equal(status, 'charging');
+    assert.match(inside, /^ctx\.memory\.set cannot be used inside a durable call/);
+  });
+});
