@@ -236,6 +236,17 @@ function childrenOf(pid) {
   }
 }
 
+/** The CLI's worker: its child that runs worker.js (not a short-lived helper it runs first). */
+function workerOf(pid) {
+  return childrenOf(pid).find((child) => {
+    try {
+      return fs.readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('worker.js');
+    } catch {
+      return false;
+    }
+  });
+}
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The journal's size, and whether it ends in the middle of a line (a write under way). */
@@ -286,7 +297,7 @@ function cli(args, env, kill = {}) {
     }, ATTEMPT_TIMEOUT_MS);
     (async () => {
       while (!done) {
-        const worker = childrenOf(child.pid)[0];
+        const worker = workerOf(child.pid);
         if (worker !== undefined) {
           workerSeenAt = Date.now();
           const killWorker = () => {

@@ -65,7 +65,7 @@ export class ActionExecution implements CallHost, ActionContext {
   private readonly inFlight = new Set<InFlight>();
   /** durableExecuteAsync calls not awaited yet. */
   private readonly deferred = new Set<PreparedCall>();
-  /** 'settling' once the action's function has returned or thrown; 'done' once it completed. */
+  /** 'settling' once the action's function has returned or thrown; 'done' once its calls settled. */
   private phase: 'running' | 'settling' | 'done' = 'running';
 
   constructor(
@@ -156,7 +156,8 @@ export class ActionExecution implements CallHost, ActionContext {
   /**
    * Called once the action's function returned or threw: waits until every call it made has
    * settled (their outcomes persisted), also calls made while waiting, and warns about each call
-   * that was still in flight, naming it and its line. Only then may the action complete.
+   * that was still in flight, naming it and its line. Only then may the action complete; from then
+   * on this context refuses to be used, as what it was given would not be persisted.
    */
   async settle(): Promise<void> {
     this.phase = 'settling';
@@ -177,10 +178,6 @@ export class ActionExecution implements CallHost, ActionContext {
         );
       }
     }
-  }
-
-  /** The action completed: whatever it does from now on would be lost, so it is refused. */
-  close(): void {
     this.phase = 'done';
   }
 
@@ -259,7 +256,7 @@ export class ActionExecution implements CallHost, ActionContext {
     }
     if (this.phase === 'done') {
       throw new Error(
-        `${api} was used after action "${this.exec.action}" (${this.exec.stateId}) completed: its completion is persisted, so this would be lost on recovery. Await everything the action starts before it returns.`,
+        `${api} was used after action "${this.exec.action}" (${this.exec.stateId}) had finished: its completion is persisted from what it did before, so this would be lost on recovery. Await everything the action starts before it returns.`,
       );
     }
   }

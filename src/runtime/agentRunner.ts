@@ -190,7 +190,6 @@ export class AgentRunner {
     // may end: a completed action is never run again, so an outcome lost here is lost for good.
     await execution.settle();
     if (failure) {
-      execution.close();
       await this.hooks.boundary?.({ kind: 'action-end', exec, error: failure.error });
       this.fail(exec, failure.error);
       return undefined;
@@ -202,7 +201,6 @@ export class AgentRunner {
       outputEvents: execution.sentEvents,
       memoryUpdates: execution.memoryUpdates,
     };
-    execution.close();
     if (!this.persistOrFail(exec, m)) return undefined;
     store.note({ op: 'action', attempt: this.attempt, id: stateId, outcome: 'completed' });
     await this.hooks.boundary?.({ kind: 'action-completed', exec, reused: false });

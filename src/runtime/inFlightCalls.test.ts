@@ -207,7 +207,7 @@ describe('an action that returns while a durable call is in flight', () => {
     assert.deepEqual(result.outputs, []);
     assert.equal(errors.length, 3);
     for (const message of errors)
-      assert.match(message, /was used after action "checkout" \(k#0\/0\/checkout\) completed/);
+      assert.match(message, /was used after action "checkout" \(k#0\/0\/checkout\) had finished/);
     assert.equal(store.get('k#0/0/checkout')!.slots.length, 0);
   });
 });

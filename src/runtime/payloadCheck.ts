@@ -12,7 +12,7 @@ export const MAX_DEPTH = 1000;
 export const PROTO_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 const DATA_TYPES =
-  'JSON values, undefined, BigInt, NaN and Infinity, Date, RegExp, URL, Map, Set, Error, Buffer, typed arrays, ArrayBuffer, DataView and instances of classes registered with registerClass';
+  'JSON values, Date, Map, Set, BigInt, Buffer and typed arrays, Error, or instances of classes registered with registerClass';
 
 /** The typed array classes the codec carries, by name. */
 export const TYPED_ARRAYS: ReadonlyMap<string, { prototype: object }> = new Map(

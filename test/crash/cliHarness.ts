@@ -236,11 +236,20 @@ export async function waitFor(check: () => boolean, ms = 10_000): Promise<boolea
   return check();
 }
 
+/** True when the process runs the worker (the CLI may run a short-lived helper first). */
+function runsWorker(pid: number): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('worker.js');
+  } catch {
+    return false;
+  }
+}
+
 /** Waits for the CLI's worker process to appear and returns its pid. */
 export async function workerOf(cliPid: number, ms = 20_000): Promise<number> {
   let found: number | undefined;
   await waitFor(() => {
-    found = childrenOf(cliPid).find((pid) => isAlive(pid));
+    found = childrenOf(cliPid).find((pid) => isAlive(pid) && runsWorker(pid));
     return found !== undefined;
   }, ms);
   if (found === undefined) throw new Error(`the CLI (pid ${cliPid}) started no worker process`);

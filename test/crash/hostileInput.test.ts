@@ -130,7 +130,7 @@ describe('payloads that cannot be encoded, circular and large payloads', () => {
         error: {
           name: 'PayloadEncodingError',
           message:
-            'the result of giveFunction.callback is a function (callback), which cannot be persisted; durable args and results must be data (JSON values, Date, Map, Set, BigInt, Error or registered classes)',
+            'the result of giveFunction.callback is a function (callback), which cannot be persisted; durable args, results, events and memory must be data (JSON values, Date, Map, Set, BigInt, Buffer and typed arrays, Error, or instances of classes registered with registerClass)',
         },
       },
     ]);
