@@ -10,8 +10,8 @@ import type { StateHead } from './stateSource';
 
 /**
  * A payload this process cannot rebuild (a class it does not know, a malformed annotation), or
- * one durable-run never writes (a `__proto__` key, which decoding would drop): shown as the JSON
- * it was stored as, with the reason. It is only ever looked at: nothing in it runs.
+ * one that holds a `__proto__` key (data, never to become a prototype): shown as the JSON it was
+ * stored as, with the reason. It is only ever looked at: nothing in it runs.
  */
 export class Undecoded {
   constructor(
@@ -42,7 +42,10 @@ function undecoded(why: unknown, json: unknown): Undecoded {
 /** A payload decoded for display; one that cannot be is shown as stored, never fails the view. */
 export function payloadValue(encoded: Encoded): unknown {
   if (hasProtoKey(encoded.json))
-    return undecoded('it holds a __proto__ key, which durable-run never writes', encoded.json);
+    return undecoded(
+      'it holds a __proto__ key, shown as stored so that it stays a key',
+      encoded.json,
+    );
   try {
     return decode(encoded);
   } catch (error) {
@@ -53,7 +56,10 @@ export function payloadValue(encoded: Encoded): unknown {
 /** The Error a persisted failure stands for, with its original stack. */
 export function errorValue(e: EncodedError): unknown {
   if (hasProtoKey(e.props?.json) || hasProtoKey(e.thrown?.json))
-    return undecoded('its properties hold a __proto__ key, which durable-run never writes', e);
+    return undecoded(
+      'its properties hold a __proto__ key, shown as stored so that it stays a key',
+      e,
+    );
   try {
     return decodeError(e);
   } catch (error) {
