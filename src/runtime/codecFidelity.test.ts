@@ -170,7 +170,6 @@ describe('what would not come back equal is refused when it is encoded, naming i
   });
 
   it('a sparse array, naming the empty index', () => {
-     
     refused(
       { list: [1, , 3] },
       /^the result of fetch\.list is a sparse array \(index 1 is an empty slot\)/,
