@@ -184,7 +184,15 @@ export class ActionExecution implements CallHost, ActionContext {
   /** Encodes the args: the call's identity (digest) and what the debugger shows. */
   private request(call: PreparedCall): CallRequest {
     const encodedArgs = encode(call.args, `the args of ${call.functionId}`);
-    return { ...call, argsDigest: argsDigest(encodedArgs), encodedArgs };
+    return {
+      fn: call.fn,
+      args: call.args,
+      functionId: call.functionId,
+      argsDigest: argsDigest(encodedArgs),
+      encodedArgs,
+      reconciler: call.reconciler,
+      callSite: call.callSite,
+    };
   }
 
   private enqueue(call: PreparedCall, request: CallRequest): Promise<unknown> {
