@@ -34,7 +34,7 @@ interface PreparedCall {
 interface InFlight {
   call: PreparedCall;
   done: Promise<unknown>;
-  outcome?: string;
+  outcome?: { failed: boolean; value: unknown };
 }
 
 /** Where a call was made, for messages: `file:line:column`, or nothing when unknown. */
@@ -43,8 +43,9 @@ function siteOf(call: PreparedCall): string {
   return site ? ` at ${site.file}:${site.line}:${site.column}` : '';
 }
 
-function describeOutcome(value: unknown, failed: boolean): string {
-  if (!failed) return 'its outcome (SUCCEEDED) was persisted';
+function describeOutcome(outcome: InFlight['outcome']): string {
+  if (!outcome?.failed) return 'its outcome (SUCCEEDED) was persisted';
+  const value = outcome.value;
   const e = value as { name?: unknown; message?: unknown } | null;
   const what =
     typeof e === 'object' && e !== null && typeof e.message === 'string'
@@ -173,7 +174,7 @@ export class ActionExecution implements CallHost, ActionContext {
       await Promise.allSettled(stray.map((f) => f.done));
       for (const f of stray) {
         this.hooks.warning?.(
-          `action "${this.exec.action}" (${this.exec.stateId}) returned while its durable call ${f.call.functionId}${siteOf(f.call)} was still in flight (a missing "await"?): the action waited for it before completing, and ${f.outcome}. Await the call, or its result and any error are lost to the action`,
+          `action "${this.exec.action}" (${this.exec.stateId}) returned while its durable call ${f.call.functionId}${siteOf(f.call)} was still in flight (a missing "await"?): the action waited for it before completing, and ${describeOutcome(f.outcome)}. Await the call, or its result and any error are lost to the action`,
           this.exec,
         );
       }
@@ -197,17 +198,17 @@ export class ActionExecution implements CallHost, ActionContext {
 
   private enqueue(call: PreparedCall, request: CallRequest): Promise<unknown> {
     const run = this.queue.then(() => runDurableCall(this, request));
-    this.queue = run.catch(() => undefined);
     const entry: InFlight = { call, done: run };
     this.inFlight.add(entry);
-    // Attached before the caller gets the promise, so it runs before the caller's own await.
-    run.then(
-      (value) => {
-        entry.outcome = describeOutcome(value, false);
+    // The next call waits for this one, which never fails the queue. Attached before the caller
+    // gets the promise, so the entry is gone before the caller's own await goes on.
+    this.queue = run.then(
+      (value: unknown) => {
+        entry.outcome = { failed: false, value };
         this.inFlight.delete(entry);
       },
       (error: unknown) => {
-        entry.outcome = describeOutcome(error, true);
+        entry.outcome = { failed: true, value: error };
         this.inFlight.delete(entry);
       },
     );
