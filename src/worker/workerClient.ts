@@ -2,6 +2,7 @@
 // speaks the protocol, forwards its output, and kills it. Used by the CLI and the adapter.
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import type { Server } from 'node:net';
 import * as path from 'node:path';
 import type { FromWorker, Query, QueryResult, ToWorker } from './protocol';
 
@@ -111,8 +112,11 @@ export class WorkerClient extends EventEmitter<WorkerEvents> {
     return this.alive;
   }
 
-  send(message: ToWorker): void {
-    if (this.alive && this.child.connected) this.child.send(message);
+  /** `handle` goes along with the message: the state folder's lock (see stateLock.ts). */
+  send(message: ToWorker, handle?: Server): void {
+    if (!this.alive || !this.child.connected) return;
+    if (handle) this.child.send(message, handle);
+    else this.child.send(message);
   }
 
   query(query: Query): Promise<QueryResult> {
