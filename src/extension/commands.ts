@@ -16,7 +16,7 @@ import type { CallSite, SessionTracker } from './sessionTracker';
 import { defaultStateDirOf } from './settings';
 import { payloadText } from './slotLabels';
 import type { SlotNode, SlotsTreeProvider } from './slotsView';
-import { partitionStateFolder } from './stateFolder';
+import { clearStateFolder, partitionStateFolder, resetRefusal } from './stateFolder';
 import type { TimelinePanel } from './timelinePanel';
 
 export interface CommandDeps {
@@ -209,6 +209,9 @@ async function resetState(tracker: SessionTracker, arg: unknown): Promise<void> 
       `Durable Run: a debug session is using ${dir}. Stop it before resetting its state.`,
     );
   }
+  // Any other writer too: a `durable-run run` in a terminal, a session of another window.
+  const refusal = await resetRefusal(dir);
+  if (refusal) return void vscode.window.showErrorMessage(`Durable Run: ${refusal}`);
   let names: string[];
   try {
     names = fs.readdirSync(dir);
@@ -232,8 +235,8 @@ async function resetState(tracker: SessionTracker, arg: unknown): Promise<void> 
   );
   if (choice !== 'Delete') return;
   try {
-    for (const name of state) fs.rmSync(path.join(dir, name), { force: true });
-    if (other.length === 0) fs.rmdirSync(dir);
+    // Under the folder's lock: a writer that started while the dialog was open wins, and nothing goes.
+    await clearStateFolder(dir, state, other.length === 0);
   } catch (error) {
     return void vscode.window.showErrorMessage(
       `Durable Run: cannot reset ${dir}: ${errorText(error)}`,
