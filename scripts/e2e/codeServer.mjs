@@ -219,13 +219,21 @@ export async function openWorkbench(url, folder) {
   }
 }
 
+/** Resolves once the page has painted twice: whatever an input or a scroll changed is on screen. */
+export async function afterPaint(page) {
+  await page.evaluate(
+    () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+  );
+}
+
 // Labels of the command palette rows for `query`; the palette is closed again before returning.
 export async function paletteCommands(page, query) {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor();
   await input.fill(`>${query}`);
-  await page.waitForTimeout(300);
+  // The palette filters on input, and shows the result in the next frames.
+  await afterPaint(page);
   const labels = await page
     .locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name')
     .allTextContents();

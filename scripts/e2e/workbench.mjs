@@ -1,6 +1,6 @@
 // DOM helpers for the UI scenarios: the editor's margin, the debug views and toolbar, panes, webviews.
 import { readFileSync, statSync } from 'node:fs';
-import { paletteCommands, runCommand } from './codeServer.mjs';
+import { afterPaint, paletteCommands, runCommand } from './codeServer.mjs';
 
 const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -22,6 +22,32 @@ export async function waitUntil(probe, what, { timeout = 15_000, interval = 100 
     await new Promise((resolve) => setTimeout(resolve, interval));
   }
 }
+
+/**
+ * Waits until what `measure` reads from the page (positions, scroll offsets) is the same over two
+ * painted frames in a row: panes done moving, a list done scrolling.
+ */
+export async function settled(page, what, measure, arg) {
+  let last;
+  await waitUntil(
+    async () => {
+      await afterPaint(page);
+      const now = JSON.stringify(await page.evaluate(measure, arg));
+      const same = now === last;
+      last = now;
+      return same;
+    },
+    what,
+    { interval: 0 },
+  );
+}
+
+/** The boxes of the workbench's panes and list rows, to see whether the layout still moves. */
+export const layoutBoxes = () =>
+  [...document.querySelectorAll('.split-view-view, .monaco-list-row, .monaco-hover')].map((e) => {
+    const r = e.getBoundingClientRect();
+    return [r.x, r.y, r.width, r.height];
+  });
 
 /** Opens a workspace file by name with Quick Open (Ctrl+P), and waits for its editor tab. */
 export async function openFile(page, name) {
@@ -265,8 +291,18 @@ export async function allTreeRows(page, viewSelector) {
   await list.hover();
   // From the top, and by each row's index: a list reuses its row elements, so their order in the
   // page is not the order on screen.
+  const scrolled = (what) =>
+    settled(
+      page,
+      what,
+      (selector) =>
+        [...document.querySelectorAll(`${selector} .monaco-list-row`)].map((e) =>
+          e.getAttribute('data-index'),
+        ),
+      viewSelector,
+    );
   await page.mouse.wheel(0, -100_000);
-  await page.waitForTimeout(100);
+  await scrolled('the tree scrolled to its top');
   const seen = new Map();
   let unchanged = 0;
   for (let i = 0; i < 30 && unchanged < 2; i++) {
@@ -282,7 +318,7 @@ export async function allTreeRows(page, viewSelector) {
     for (const [index, text] of rows) seen.set(index, text);
     unchanged = seen.size === before ? unchanged + 1 : 0;
     await page.mouse.wheel(0, 120);
-    await page.waitForTimeout(60);
+    await scrolled('the tree scrolled one step');
   }
   await page.mouse.wheel(0, -100_000);
   return [...seen.entries()].sort((a, b) => a[0] - b[0]).map(([, text]) => text);

@@ -11,6 +11,7 @@ import { isAgentFileName, isAgentSource, launchConfigFor, INPUTS_FILE_NAME } fro
 import { COMMANDS, SLOTS_VIEW } from './constants';
 import { CRASH_NOW_DETAIL, CRASH_POINT_CHOICES } from './crashPoints';
 import { noCallSiteMessage, revealCallSite } from './reveal';
+import { showPick } from './quickPick';
 import { createSample } from './sample';
 import type { CallSite, SessionTracker } from './sessionTracker';
 import { defaultStateDirOf } from './settings';
@@ -101,9 +102,10 @@ async function pickCrashPoint(
       now: true,
     });
   }
-  return vscode.window.showQuickPick(items, {
+  // Every row is known before the pick shows (the adapter was asked first): none moves later.
+  return showPick(items, {
     title,
-    placeHolder: 'Where should the agent process be killed?',
+    placeholder: 'Where should the agent process be killed?',
     matchOnDetail: true,
     // A stop elsewhere moves focus to the editor; the choice must survive that.
     ignoreFocusOut: true,

@@ -15,12 +15,14 @@ import {
   errorToasts,
   glyphOnLine,
   goToLine,
+  layoutBoxes,
   openFile,
   pane,
   paneRows,
   removeAllBreakpoints,
   resizeSidebar,
   setPaneExpanded,
+  settled,
   statusBarText,
   stopDebugSessions,
   toolbarButton,
@@ -197,7 +199,7 @@ export async function run({ page, workspace, screenshot, log }) {
   await page.locator('.debug-variables .monaco-list').first().hover();
   await page.mouse.wheel(0, -10_000);
   await page.mouse.move(1000, 700);
-  await page.waitForTimeout(500);
+  await settled(page, 'the panes done moving, no tooltip', layoutBoxes);
   const best = await screenshot('06-recovery-stopped-on-charge');
   // The README's picture, refreshed on request only: every run's differs (paths, times).
   if (process.env.DURABLE_E2E_README_SCREENSHOT === '1') {
