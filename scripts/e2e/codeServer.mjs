@@ -168,7 +168,7 @@ export async function startCodeServer({ folder, vsixPaths = [], env = {}, port, 
   child.on('exit', (code, signal) => (exited = signal ?? code));
   const url = `http://127.0.0.1:${port}`;
   const stop = () => killTree(child.pid);
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (exited !== null)
       throw new Error(`code-server exited (${exited}) before ready; see ${logFile}`);
@@ -179,7 +179,7 @@ export async function startCodeServer({ folder, vsixPaths = [], env = {}, port, 
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`code-server not healthy within 30 s; see ${logFile}`);
+      throw new Error(`code-server not healthy within 90 s; see ${logFile}`);
     }
     await sleep(100);
   }
@@ -249,14 +249,14 @@ export async function runCommand(page, label) {
   const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({
     has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }),
   });
-  await row.first().waitFor({ timeout: 10_000 });
+  await row.first().waitFor({ timeout: 30_000 });
   await row.first().click();
 }
 
 const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // F5 before debuggers register opens the Run view instead, and while paused it means continue.
-export async function waitForDebuggersAvailable(page, timeoutMs = 30_000) {
+export async function waitForDebuggersAvailable(page, timeoutMs = 90_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const labels = await paletteCommands(page, 'Debug: Start Debugging');

@@ -4,8 +4,11 @@ import { afterPaint, paletteCommands, runCommand } from './codeServer.mjs';
 
 const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Polls `probe` until it returns something truthy; the error says what was awaited and last seen. */
-export async function waitUntil(probe, what, { timeout = 15_000, interval = 100 } = {}) {
+/**
+ * Polls `probe` until it returns something truthy; the error says what was awaited and last seen.
+ * The timeout is a hang guard, generous for a loaded machine: a passing step never reaches it.
+ */
+export async function waitUntil(probe, what, { timeout = 45_000, interval = 100 } = {}) {
   const deadline = Date.now() + timeout;
   let last;
   for (;;) {
@@ -58,9 +61,9 @@ export async function openFile(page, name) {
   const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({
     has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }),
   });
-  await row.first().waitFor({ timeout: 10_000 });
+  await row.first().waitFor({ timeout: 30_000 });
   await row.first().click();
-  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 10_000 });
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
 }
 
@@ -150,7 +153,7 @@ export async function topFrame(page) {
 }
 
 /** Waits until the top stack frame's text matches, and returns it. */
-export function waitForTopFrame(page, pattern, timeout = 20_000) {
+export function waitForTopFrame(page, pattern, timeout = 60_000) {
   return waitUntil(
     async () => {
       const text = await topFrame(page);
@@ -254,7 +257,7 @@ export async function removeAllBreakpoints(page) {
  * Waits until no debug session is left: the toolbar is gone and the status bar no longer has its
  * debugging colour. Until then F5 is not "start" (it means continue, or nothing while ending).
  */
-export async function waitForNoDebugSession(page, timeout = 20_000) {
+export async function waitForNoDebugSession(page, timeout = 60_000) {
   await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout });
   await waitUntil(
     async () =>

@@ -166,6 +166,8 @@ export interface SimResult {
   /** The mutations reported as persisted (the persisted hook, after the store returned). */
   reported: StateMutation[];
   warnings: string[];
+  /** Boundaries the attempt passed: where a random kill can aim. */
+  boundaries: number;
 }
 
 const never = new Promise<never>(() => {});
@@ -190,11 +192,11 @@ export async function simulateAttempt(a: SimAttempt): Promise<SimResult> {
   try {
     journal = JournalStore.open(a.stateDir, { agent: agent.name, fresh: a.fresh, io });
   } catch (error) {
-    if (dead) return { end: await died, reported, warnings: [] };
+    if (dead) return { end: await died, reported, warnings: [], boundaries: 0 };
     if (error instanceof JournalWriteError)
-      return { end: { kind: 'storage', error }, reported, warnings: [] };
+      return { end: { kind: 'storage', error }, reported, warnings: [], boundaries: 0 };
     if (error instanceof StateFileError)
-      return { end: { kind: 'refused', error }, reported, warnings: [] };
+      return { end: { kind: 'refused', error }, reported, warnings: [], boundaries: 0 };
     throw error;
   }
   // As the worker's: a failed write stops the attempt right there, as a crash would.
@@ -252,18 +254,23 @@ export async function simulateAttempt(a: SimAttempt): Promise<SimResult> {
   } catch {
     // A dead process's last replay notes are lost with it; the descriptor is closed anyway.
   }
-  return { end, reported, warnings: journal.warnings };
+  return { end, reported, warnings: journal.warnings, boundaries };
 }
 
-/** The slots of a journal, one line each, for comparing two runs' final states. */
+/**
+ * The slots of a journal, one line each, for comparing two runs' final states. A failure by its
+ * name and message: its stack differs from one run to the next.
+ */
 export function slotLines(stateDir: string): string[] {
   const store = JournalStore.open(stateDir, { readOnly: true });
   const out: string[] = [];
   for (const s of store.states()) {
-    const slots = s.slots.map(
-      (x, i) =>
-        `#${i} ${x.functionId} ${x.argsDigest} ${x.status} ${JSON.stringify(x.result ?? x.error ?? null)}`,
-    );
+    const slots = s.slots.map((x, i) => {
+      const outcome = x.error
+        ? { name: x.error.name, message: x.error.message }
+        : (x.result ?? null);
+      return `#${i} ${x.functionId} ${x.argsDigest} ${x.status} ${JSON.stringify(outcome)}`;
+    });
     out.push(`${s.id} completed=${s.completed} ${slots.join(' | ')}`);
   }
   return out.sort();

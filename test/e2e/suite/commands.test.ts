@@ -132,7 +132,6 @@ describe('Commands', () => {
       (t) => t.dir === 'in' && (t.message as { command?: string }).command === 'slots',
       {
         since: mark,
-        timeoutMs: 5000,
         what: 'a slots request after Refresh Slots',
       },
     );

@@ -120,7 +120,7 @@ export function dialogsSince(sinceMs: number): string[] {
 export async function dialogShown(
   pattern: RegExp,
   sinceMs: number,
-  timeoutMs = 10_000,
+  timeoutMs = 30_000,
 ): Promise<string> {
   return eventually(
     () => {
@@ -196,7 +196,7 @@ export class DapRecorder {
   /** The first message after `mark` that matches, already there or yet to come. */
   waitFor(
     match: (t: Traffic) => boolean,
-    { since = 0, timeoutMs = 20_000, what = 'a DAP message' } = {},
+    { since = 0, timeoutMs = 60_000, what = 'a DAP message' } = {},
   ): Promise<Traffic> {
     const seen = this.traffic.slice(since).find(match);
     if (seen) return Promise.resolve(seen);
@@ -339,7 +339,7 @@ export async function launch(
   assert.equal(ok, true, `startDebugging refused the configuration ${JSON.stringify(config)}`);
   const session = await Promise.race([
     started,
-    sleep(10_000).then(() => Promise.reject(new Error('no durable-agent session started'))),
+    sleep(60_000).then(() => Promise.reject(new Error('no durable-agent session started'))),
   ]);
   return { session, since };
 }
@@ -371,7 +371,7 @@ export async function nextStop(
   s: Started,
   since = s.since,
 ): Promise<Stop & { top: DebugProtocol.StackFrame; frames: DebugProtocol.StackFrame[] }> {
-  const body = await recorder().event<Stop>('stopped', since, { timeoutMs: 20_000 });
+  const body = await recorder().event<Stop>('stopped', since, { timeoutMs: 60_000 });
   const frames = await stackOf(s.session, body.threadId);
   return { ...body, top: frames[0], frames };
 }
@@ -429,7 +429,7 @@ export function sourceFile(source: DebugProtocol.Source | undefined): string | u
  * Resolves when the adapter has ended the session and VS Code has finished with it: custom events
  * reach extensions through VS Code after the tracker sees them, and before the session's end does.
  */
-export async function terminated(session: vscode.DebugSession, timeoutMs = 20_000): Promise<void> {
+export async function terminated(session: vscode.DebugSession, timeoutMs = 60_000): Promise<void> {
   const r = recorder();
   await r.waitFor(
     (t) =>
@@ -449,7 +449,7 @@ export async function terminated(session: vscode.DebugSession, timeoutMs = 20_00
 export async function stopAllSessions(): Promise<void> {
   if (!vscode.debug.activeDebugSession) return;
   await vscode.debug.stopDebugging();
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 30_000;
   while (vscode.debug.activeDebugSession && Date.now() < deadline) await sleep(50);
 }
 
@@ -461,7 +461,7 @@ export async function focusedOn(session: vscode.DebugSession, threadId: number):
   const debug = vscode.debug as unknown as {
     activeStackItem?: { session: vscode.DebugSession; threadId: number };
   };
-  const deadline = Date.now() + 5_000;
+  const deadline = Date.now() + 30_000;
   for (;;) {
     const item = debug.activeStackItem;
     // VS Code before 1.90 cannot tell the thread: its session being the active one is the best sign.
@@ -527,11 +527,14 @@ export async function stopShown(
   );
 }
 
-/** Polls `probe` until it returns a value that is not undefined. */
+/**
+ * Polls `probe` until it returns a value that is not undefined. The timeout is a hang guard (a
+ * passing test never reaches it), generous for a loaded machine.
+ */
 export async function eventually<T>(
   probe: () => T | undefined | Promise<T | undefined>,
   what: string,
-  timeoutMs = 10_000,
+  timeoutMs = 30_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -567,7 +570,7 @@ function openPick(): OpenQuickPick | undefined {
 export async function answerQuickPick(
   picked: Thenable<unknown>,
   label: string,
-  timeoutMs = 15_000,
+  timeoutMs = 45_000,
 ): Promise<string[]> {
   const shown = await eventually(
     () => {
