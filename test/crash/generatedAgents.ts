@@ -40,6 +40,8 @@ export interface GeneratedAgent {
   targets: string[];
   /** Side effects that must happen exactly once (reconciled), as `op:id` prefixes. */
   reconciledOp: string;
+  /** The function ids of the calls with a reconciler. */
+  reconciledTargets: string[];
 }
 
 /**
@@ -110,7 +112,18 @@ export function generateAgent(r: Random, index: number, sabotage = false): Gener
     ...actions.flat().map((c) => c.fn),
     ...(doomed ? [`doomed${actionCount - 1}`] : []),
   ];
-  return { name: `generated-${index}`, make, inputs, targets, reconciledOp: 'reconciled' };
+  const reconciledTargets = actions
+    .flat()
+    .filter((c) => c.kind === 'reconciled')
+    .map((c) => c.fn);
+  return {
+    name: `generated-${index}`,
+    make,
+    inputs,
+    targets,
+    reconciledOp: 'reconciled',
+    reconciledTargets,
+  };
 }
 
 type Ctx = Parameters<Agent['actions'][number]['run']>[1];

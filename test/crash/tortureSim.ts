@@ -175,7 +175,20 @@ export async function simulatedRun(
   let final: typeof base | undefined;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const started = fs.existsSync(path.join(stateDir, JOURNAL_FILE));
-    const death = attempt <= crashes ? chooseDeath(r, agent.targets, baseline) : undefined;
+    // Sabotaged (reconcilers that lie), the first attempt dies where a lie shows: the crash
+    // before a reconciled call's outcome is persisted.
+    const death =
+      sabotage && attempt === 1
+        ? {
+            describe: `crash before-outcome:${agent.reconciledTargets[0]}`,
+            options: {
+              crash: { point: 'before-outcome' as const, target: agent.reconciledTargets[0] },
+            },
+            kind: 'named' as const,
+          }
+        : attempt <= crashes
+          ? chooseDeath(r, agent.targets, baseline)
+          : undefined;
     const result = await simulateAttempt({
       agent: agent.make,
       ledger,
