@@ -178,10 +178,14 @@ export class DurableDebugSession extends DebugSession {
     } catch (error) {
       return this.fail(response, launchErrorText(error));
     }
-    const refused = await this.folderLock.hold(plan.stateDir, plan.program);
-    if (refused) return this.fail(response, refused);
     this.plan = plan;
+    // Before any wait: breakpoint requests that come meanwhile are checked against the program.
     this.state.setProgram(plan.program);
+    const refused = await this.folderLock.hold(plan.stateDir, plan.program);
+    if (refused) {
+      this.plan = undefined;
+      return this.fail(response, refused);
+    }
     const run = this.spawn(plan.fresh ? 'run' : 'recover');
     await this.configurationDone();
     this.startAttempt(
