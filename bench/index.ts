@@ -5,10 +5,12 @@ import * as durableCall from './durableCall';
 import * as journal from './journal';
 import * as load from './load';
 import * as recovery from './recovery';
+import * as stateLock from './stateLock';
 
 const suites: Array<{ run(): Promise<void> }> = [
   durableCall,
   journal,
+  stateLock,
   recovery,
   dap,
   activation,
