@@ -28,7 +28,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const LONG = process.env.TORTURE_LONG === '1' || process.argv.includes('--long');
 const RUNS = Number(process.env.TORTURE_RUNS ?? (LONG ? 10_000 : 40));
 const SECONDS = Number(process.env.TORTURE_SECONDS ?? (LONG ? 0 : 120));
-const REAL_EVERY = Number(process.env.TORTURE_REAL_EVERY ?? (LONG ? 50 : 1));
+const REAL_EVERY = Number(process.env.TORTURE_REAL_EVERY ?? (LONG ? 100 : 1));
 const SEED = Number(process.env.TORTURE_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const SABOTAGE = process.env.TORTURE_SABOTAGE === '1';
 const VERBOSE = process.env.TORTURE_VERBOSE === '1';
@@ -588,37 +588,93 @@ if (RUNS > 0 && (REAL_EVERY === 0 || (REAL_EVERY > 1 && RUNS >= 2))) {
 }
 let realMs = 0;
 let lastReport = Date.now();
-for (let run = 1; run <= RUNS && withinTime(); run++) {
+
+async function simulated(run) {
   const t0 = Date.now();
-  if (isReal(run)) {
-    const c = !SABOTAGE && run % 3 === 1 ? paymentsCase(run) : generateAgent(run);
-    await tortureRun(c, run);
-    realMs += Date.now() - t0;
-  } else {
-    const found = await sim.simulatedRun(
-      run,
-      (SEED + run * 7919) >>> 0,
-      simRoot,
-      simStats,
-      SABOTAGE,
-    );
-    for (const v of found) {
-      violations.push({
-        run: v.run,
-        case: `simulated, seed ${v.seed}`,
-        what: v.what,
-        dir: v.dir,
-        agent: 'generated in process',
-        log: v.log,
-      });
-    }
-    simStats.ms += Date.now() - t0;
+  const found = await sim.simulatedRun(run, (SEED + run * 7919) >>> 0, simRoot, simStats, SABOTAGE);
+  for (const v of found) {
+    violations.push({
+      run: v.run,
+      case: `simulated, seed ${v.seed}`,
+      what: v.what,
+      dir: v.dir,
+      agent: 'generated in process',
+      log: v.log,
+    });
   }
+  simStats.ms += Date.now() - t0;
   if (LONG && Date.now() - lastReport > 60_000) {
     lastReport = Date.now();
     console.log(
-      `  … ${stats.runs + (simStats.runs ?? 0)} runs in ${((Date.now() - started) / 1000).toFixed(0)} s, ${violations.length} violations`,
+      `  … ${simStats.runs} simulated runs in ${((Date.now() - started) / 1000).toFixed(0)} s, ${violations.length} violations`,
     );
+  }
+}
+
+/**
+ * The runs through the CLI, in a torture process of their own beside this one (they mostly wait on
+ * the processes they kill, and their kills must not wait on the simulations' CPU): its output is
+ * passed on, its figures and violations come back in a file.
+ */
+function cliRunsBeside(count) {
+  const resultFile = path.join(work, 'cli-runs.json');
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], {
+    env: {
+      ...process.env,
+      TORTURE_LONG: '0',
+      TORTURE_RUNS: String(count),
+      TORTURE_REAL_EVERY: '1',
+      TORTURE_SECONDS: String(SECONDS),
+      TORTURE_SEED: String(SEED),
+      TORTURE_RESULT_FILE: resultFile,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const pass = (stream, to) => {
+    let rest = '';
+    stream.setEncoding('utf8').on('data', (text) => {
+      const lines = (rest + text).split('\n');
+      rest = lines.pop();
+      for (const line of lines) to.write(`  [CLI runs] ${line}\n`);
+    });
+  };
+  pass(child.stdout, process.stdout);
+  pass(child.stderr, process.stderr);
+  return new Promise((resolve) => {
+    child.on('close', () => {
+      try {
+        resolve(JSON.parse(fs.readFileSync(resultFile, 'utf8')));
+      } catch (error) {
+        violations.push({
+          run: 0,
+          case: 'CLI runs',
+          what: `the torture process of the CLI runs gave no result: ${error.message}`,
+          dir: work,
+          agent: '-',
+          log: [],
+        });
+        resolve(undefined);
+      }
+    });
+  });
+}
+
+if (REAL_EVERY === 1 || !sim) {
+  for (let run = 1; run <= RUNS && withinTime(); run++) {
+    const t0 = Date.now();
+    const c = !SABOTAGE && run % 3 === 1 ? paymentsCase(run) : generateAgent(run);
+    await tortureRun(c, run);
+    realMs += Date.now() - t0;
+  }
+} else {
+  const realCount = REAL_EVERY > 0 ? Math.ceil(RUNS / REAL_EVERY) : 0;
+  const beside = realCount > 0 ? cliRunsBeside(realCount) : Promise.resolve(undefined);
+  for (let run = 1; run <= RUNS && withinTime(); run++) if (!isReal(run)) await simulated(run);
+  const cli = await beside;
+  if (cli) {
+    Object.assign(stats, cli.stats);
+    violations.push(...cli.violations);
+    realMs = cli.realMs;
   }
 }
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -655,4 +711,8 @@ if (violations.length === 0) {
   fs.rmSync(work, { recursive: true, force: true });
   if (simRoot) fs.rmSync(simRoot, { recursive: true, force: true });
 } else console.log(`\n  replay with TORTURE_SEED=${SEED}`);
+if (process.env.TORTURE_RESULT_FILE) {
+  const result = { stats, violations, realMs };
+  fs.writeFileSync(process.env.TORTURE_RESULT_FILE, JSON.stringify(result));
+}
 process.exit(violations.length === 0 ? 0 : 1);
