@@ -10,11 +10,12 @@
 // Long mode (`npm run torture -- --long`, or TORTURE_LONG=1) reaches 10,000 crash-and-recover
 // runs: most are simulated in this process (test/crash/tortureSim.ts: the same checks, attempts
 // killed at named points, random boundaries, in the middle of journal writes, or stopped by
-// storage faults), and every 50th is a real one through the CLI with real kills.
+// storage faults), and every 100th is a real one through the CLI with real kills, run by a second
+// torture process beside the simulations.
 //
 // Env: TORTURE_RUNS (default 40; long: 10000) and TORTURE_SECONDS (default 120; long: no limit,
 // 0 is none) bound the work, whichever comes first; TORTURE_REAL_EVERY (default 1: every run is
-// real; long: 50; 0: none) says which runs go through the CLI; TORTURE_SEED replays the same
+// real; long: 100; 0: none) says which runs go through the CLI; TORTURE_SEED replays the same
 // agents and choices (kill timing still varies); TORTURE_SABOTAGE=1 makes the generated
 // reconcilers lie (they never look at the ledger), to show that the checks catch a double side
 // effect; TORTURE_VERBOSE=1 logs every attempt.
