@@ -110,7 +110,7 @@ export class AttemptRun {
         crash: options.crash,
         debug: options.debug,
       },
-      options.lock?.handle,
+      options.lock?.shareable,
     );
   }
 

@@ -144,7 +144,7 @@ async function runWorker(
         kind: cmd.name === 'recover' ? 'recover' : 'run',
         crash: cmd.crash,
       },
-      lock.handle,
+      lock.shareable,
     );
   } catch (error) {
     // Left alone, the worker would wait for its start message forever, and this command with it.

@@ -72,7 +72,7 @@ function holderProcess(dir: string, share = false): Promise<{ child: ChildProces
        const { acquireStateLock } = require(${JSON.stringify(module)});
        acquireStateLock(${JSON.stringify(dir)}, 'parent holder').then(async (lock) => {
          const grandchild = fork(${JSON.stringify(grandchildScript)}, [], { execArgv: ['--import', 'tsx'] });
-         grandchild.send(lock.holder, lock.handle);
+         grandchild.send(lock.holder, lock.shareable);
          grandchild.once('message', async () => { await lock.release(); console.log(JSON.stringify({ grandchild: grandchild.pid })); });
          setInterval(() => {}, 1000);
        });`

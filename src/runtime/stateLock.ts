@@ -7,7 +7,7 @@
 // Whoever connects gets the holder's facts (pid, command, since), so a refused writer can say who
 // holds the folder. Readers never lock: they read a prefix of the journal (journalStore.ts).
 //
-// The lock can be shared with a child process (ChildProcess.send(message, lock.handle)): the
+// The lock can be shared with a child process (ChildProcess.send(message, lock.shareable)): the
 // kernel frees it only when every process holding it has died, so a worker left running for an
 // instant after its parent was killed still keeps other writers out.
 import { createHash } from 'node:crypto';
@@ -32,8 +32,13 @@ export interface LockHolder {
 export interface StateLock {
   readonly folder: string;
   readonly holder: LockHolder;
-  /** The kernel object, to share with a child process: `child.send(message, lock.handle)`. */
+  /** The kernel object: `child.send(message, lock.shareable)` shares it with a child process. */
   readonly handle: net.Server;
+  /**
+   * The handle where a child process can be given it; undefined on Windows, whose IPC passes
+   * only TCP handles (there the parent holds the lock alone, for its children too).
+   */
+  readonly shareable: net.Server | undefined;
   /** Gives up this process's hold (children it was shared with keep theirs until they exit). */
   release(): Promise<void>;
 }
@@ -221,6 +226,7 @@ function heldLock(server: net.Server, holder: LockHolder, open: Set<net.Socket>)
     folder: holder.folder,
     holder,
     handle: server,
+    shareable: process.platform === 'win32' ? undefined : server,
     release: () =>
       (released ??= new Promise((resolve) => {
         if (!server.listening) return resolve();
@@ -231,7 +237,7 @@ function heldLock(server: net.Server, holder: LockHolder, open: Set<net.Socket>)
   };
 }
 
-/** In a child process: keeps the lock its parent shared with it (`child.send(m, lock.handle)`). */
+/** In a child process: keeps the lock its parent shared with it (`child.send(m, lock.shareable)`). */
 export function adoptStateLock(handle: net.Server, holder: LockHolder): StateLock {
   return heldLock(handle, holder, serveFacts(handle, holder));
 }

@@ -153,10 +153,12 @@ function openStore(
 /** Only the holder of the folder's lock writes it: the parent's, shared, or one of our own. */
 async function lockFolder(request: StartRequest, handle: Server | undefined): Promise<void> {
   if (request.stateDir === undefined || lock) return;
-  lock =
-    handle && request.lock
-      ? adoptStateLock(handle, request.lock)
-      : await acquireStateLock(request.stateDir, `durable-run worker (${request.kind})`);
+  if (request.lock) {
+    // Where the system cannot pass the socket (Windows), the parent holds it alone for us.
+    if (handle) lock = adoptStateLock(handle, request.lock);
+    return;
+  }
+  lock = await acquireStateLock(request.stateDir, `durable-run worker (${request.kind})`);
 }
 
 async function start(request: StartRequest, handle: Server | undefined): Promise<void> {
