@@ -132,7 +132,7 @@ function listen(server: net.Server, address: string): Promise<void> {
   });
 }
 
-/** Asks whoever listens at `address` for its facts; `undefined` when nobody does. */
+/** Asks whoever listens at `address` for its facts: not held when nobody listens there. */
 function ask(address: string): Promise<LockState> {
   return new Promise((resolve) => {
     const socket = net.connect(address);
@@ -168,7 +168,12 @@ function ask(address: string): Promise<LockState> {
         finish({ held: true, holder: facts() });
     });
     socket.on('end', () => finish({ held: true, holder: facts() }));
-    socket.on('error', () => finish(connected ? { held: true, holder: facts() } : { held: false }));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      // Refused (or no socket file): nobody listens. Anything else (a full backlog: EAGAIN) is
+      // a listener that does not keep up, and still holds.
+      const nobody = !connected && (error.code === 'ECONNREFUSED' || error.code === 'ENOENT');
+      finish(nobody ? { held: false } : { held: true, holder: facts() });
+    });
   });
 }
 
