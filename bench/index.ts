@@ -6,10 +6,12 @@ import * as journal from './journal';
 import * as load from './load';
 import * as parentDeath from './parentDeath';
 import * as recovery from './recovery';
+import * as stateLock from './stateLock';
 
 const suites: Array<{ run(): Promise<void> }> = [
   durableCall,
   journal,
+  stateLock,
   recovery,
   dap,
   activation,

@@ -4,12 +4,21 @@
 // attempts in a row, then recovers until done. After every attempt: reconciled side effects at
 // most once in the external ledger, the journal opens cleanly (`slots` exits 0), the CLI never
 // reports bad state (exit 2) and never hangs. After each run: outputs, slots and exit code equal
-// a crash-free run's. Prints a summary and exits 1 on any invariant violation.
+// a crash-free run's. Prints a summary with the runs per minute and exits 1 on any invariant
+// violation.
 //
-// Env: TORTURE_RUNS (default 40) and TORTURE_SECONDS (default 120) bound the work, whichever
-// comes first; TORTURE_SEED replays the same agents and choices (kill timing still varies);
-// TORTURE_SABOTAGE=1 makes the generated reconcilers lie (they never look at the ledger), to
-// show that the checks catch a double side effect; TORTURE_VERBOSE=1 logs every attempt.
+// Long mode (`npm run torture -- --long`, or TORTURE_LONG=1) reaches 10,000 crash-and-recover
+// runs: most are simulated in this process (test/crash/tortureSim.ts: the same checks, attempts
+// killed at named points, random boundaries, in the middle of journal writes, or stopped by
+// storage faults), and every 100th is a real one through the CLI with real kills, run by a second
+// torture process beside the simulations.
+//
+// Env: TORTURE_RUNS (default 40; long: 10000) and TORTURE_SECONDS (default 120; long: no limit,
+// 0 is none) bound the work, whichever comes first; TORTURE_REAL_EVERY (default 1: every run is
+// real; long: 100; 0: none) says which runs go through the CLI; TORTURE_SEED replays the same
+// agents and choices (kill timing still varies); TORTURE_SABOTAGE=1 makes the generated
+// reconcilers lie (they never look at the ledger), to show that the checks catch a double side
+// effect; TORTURE_VERBOSE=1 logs every attempt.
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,8 +26,10 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const RUNS = Number(process.env.TORTURE_RUNS ?? 40);
-const SECONDS = Number(process.env.TORTURE_SECONDS ?? 120);
+const LONG = process.env.TORTURE_LONG === '1' || process.argv.includes('--long');
+const RUNS = Number(process.env.TORTURE_RUNS ?? (LONG ? 10_000 : 40));
+const SECONDS = Number(process.env.TORTURE_SECONDS ?? (LONG ? 0 : 120));
+const REAL_EVERY = Number(process.env.TORTURE_REAL_EVERY ?? (LONG ? 100 : 1));
 const SEED = Number(process.env.TORTURE_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const SABOTAGE = process.env.TORTURE_SABOTAGE === '1';
 const VERBOSE = process.env.TORTURE_VERBOSE === '1';
@@ -570,18 +581,124 @@ async function tortureRun(c, runIndex) {
 // ---------------------------------------------------------------------------------------------
 
 const started = Date.now();
+const withinTime = () => SECONDS <= 0 || (Date.now() - started) / 1000 < SECONDS;
+const isReal = (run) => REAL_EVERY > 0 && (run - 1) % REAL_EVERY === 0;
 console.log(
-  `torture: seed ${SEED}${SABOTAGE ? ' (SABOTAGE: reconcilers lie)' : ''}, up to ${RUNS} runs or ${SECONDS} s; work folder ${work}`,
+  `torture: seed ${SEED}${SABOTAGE ? ' (SABOTAGE: reconcilers lie)' : ''}, up to ${RUNS} runs${SECONDS > 0 ? ` or ${SECONDS} s` : ''}, ${REAL_EVERY === 1 ? 'every run' : REAL_EVERY > 0 ? `every ${REAL_EVERY}th run` : 'no run'} through the CLI${REAL_EVERY === 1 ? '' : ', the others simulated in this process'}; work folder ${work}`,
 );
-for (let run = 1; run <= RUNS && (Date.now() - started) / 1000 < SECONDS; run++) {
-  const c = !SABOTAGE && run % 3 === 1 ? paymentsCase(run) : generateAgent(run);
-  await tortureRun(c, run);
+// The simulated runs are TypeScript over the runtime's sources: loaded only when needed.
+let sim;
+let simRoot;
+const simStats = { ms: 0 };
+// Some run is simulated: all with REAL_EVERY 0, the second one on with REAL_EVERY above 1.
+if (RUNS > 0 && (REAL_EVERY === 0 || (REAL_EVERY > 1 && RUNS >= 2))) {
+  const { tsImport } = await import('tsx/esm/api');
+  sim = await tsImport('../test/crash/tortureSim.ts', import.meta.url);
+  simRoot = sim.simulationRoot();
+  console.log(`torture: simulation folder ${simRoot}`);
+  Object.assign(simStats, sim.newStats());
+}
+let realMs = 0;
+let lastReport = Date.now();
+
+async function simulated(run) {
+  const t0 = Date.now();
+  const found = await sim.simulatedRun(run, (SEED + run * 7919) >>> 0, simRoot, simStats, SABOTAGE);
+  for (const v of found) {
+    violations.push({
+      run: v.run,
+      case: `simulated, seed ${v.seed}`,
+      what: v.what,
+      dir: v.dir,
+      agent: 'generated in process',
+      log: v.log,
+    });
+  }
+  simStats.ms += Date.now() - t0;
+  if (LONG && Date.now() - lastReport > 60_000) {
+    lastReport = Date.now();
+    console.log(
+      `  … ${simStats.runs} simulated runs in ${((Date.now() - started) / 1000).toFixed(0)} s, ${violations.length} violations`,
+    );
+  }
+}
+
+/**
+ * The runs through the CLI, in a torture process of their own beside this one (they mostly wait on
+ * the processes they kill, and their kills must not wait on the simulations' CPU): its output is
+ * passed on, its figures and violations come back in a file.
+ */
+function cliRunsBeside(count) {
+  const resultFile = path.join(work, 'cli-runs.json');
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], {
+    env: {
+      ...process.env,
+      TORTURE_LONG: '0',
+      TORTURE_RUNS: String(count),
+      TORTURE_REAL_EVERY: '1',
+      TORTURE_SECONDS: String(SECONDS),
+      TORTURE_SEED: String(SEED),
+      TORTURE_RESULT_FILE: resultFile,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const pass = (stream, to) => {
+    let rest = '';
+    stream.setEncoding('utf8').on('data', (text) => {
+      const lines = (rest + text).split('\n');
+      rest = lines.pop();
+      for (const line of lines) to.write(`  [CLI runs] ${line}\n`);
+    });
+  };
+  pass(child.stdout, process.stdout);
+  pass(child.stderr, process.stderr);
+  return new Promise((resolve) => {
+    child.on('close', () => {
+      try {
+        resolve(JSON.parse(fs.readFileSync(resultFile, 'utf8')));
+      } catch (error) {
+        violations.push({
+          run: 0,
+          case: 'CLI runs',
+          what: `the torture process of the CLI runs gave no result: ${error.message}`,
+          dir: work,
+          agent: '-',
+          log: [],
+        });
+        resolve(undefined);
+      }
+    });
+  });
+}
+
+if (REAL_EVERY === 1 || !sim) {
+  for (let run = 1; run <= RUNS && withinTime(); run++) {
+    const t0 = Date.now();
+    const c = !SABOTAGE && run % 3 === 1 ? paymentsCase(run) : generateAgent(run);
+    await tortureRun(c, run);
+    realMs += Date.now() - t0;
+  }
+} else {
+  const realCount = REAL_EVERY > 0 ? Math.ceil(RUNS / REAL_EVERY) : 0;
+  const beside = realCount > 0 ? cliRunsBeside(realCount) : Promise.resolve(undefined);
+  for (let run = 1; run <= RUNS && withinTime(); run++) if (!isReal(run)) await simulated(run);
+  const cli = await beside;
+  if (cli) {
+    Object.assign(stats, cli.stats);
+    violations.push(...cli.violations);
+    realMs = cli.realMs;
+  }
 }
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 const points = POINTS.map((p) => `${p} ${stats.points[p]}`).join(', ');
 const cases = Object.entries(stats.cases).map(([name, n]) => `${name} ×${n}`);
+const perMinute = (runs, ms) => (ms > 0 ? ((runs * 60_000) / ms).toFixed(1) : '-');
+const simRuns = simStats.runs ?? 0;
 console.log(
-  `torture: ${stats.runs} runs in ${seconds} s (${cases.join(', ')}), ${stats.attempts} attempts`,
+  `torture: ${stats.runs + simRuns} runs in ${seconds} s: ${stats.runs} through the CLI${cases.length > 0 ? ` (${cases.join(', ')})` : ''}, ${stats.attempts} attempts; ${simRuns} simulated in process, ${simStats.attempts ?? 0} attempts`,
+);
+console.log(
+  `  runs per minute: ${perMinute(stats.runs, realMs)} through the CLI, ${perMinute(simRuns, simStats.ms)} simulated, ${perMinute(stats.runs + simRuns, Date.now() - started)} overall`,
 );
 console.log(`  crash runs (attempts stopped by a crash or a kill): ${stats.crashRuns}`);
 console.log(
@@ -591,12 +708,23 @@ const allKills = stats.kills + stats.midWriteKills;
 console.log(
   `  random kills: ${allKills} (${stats.kills} after a random delay, ${stats.midWriteKills} in the middle of a journal write; ${stats.killedMidRun} struck a running worker, ${stats.tornByKill} left a torn journal line)`,
 );
+if (simRuns > 0) {
+  console.log(
+    `  simulated deaths planned: ${simStats.named + simStats.killedAtBoundary + simStats.tornWrites + simStats.storageFaults} (${simStats.named} named crash points, ${simStats.killedAtBoundary} kills at a random boundary, ${simStats.tornWrites} kills in the middle of a journal write, ${simStats.storageFaults} storage faults); simulated attempts they stopped: ${simStats.stopped}`,
+  );
+}
 console.log(`  invariant violations: ${violations.length}`);
 for (const v of violations) {
   console.log(
     `\n  VIOLATION in run ${v.run} (${v.case}): ${v.what}\n    agent ${v.agent}\n    state kept in ${v.dir}\n    ${v.log.join('\n    ')}`,
   );
 }
-if (violations.length === 0) fs.rmSync(work, { recursive: true, force: true });
-else console.log(`\n  replay with TORTURE_SEED=${SEED}`);
+if (violations.length === 0) {
+  fs.rmSync(work, { recursive: true, force: true });
+  if (simRoot) fs.rmSync(simRoot, { recursive: true, force: true });
+} else console.log(`\n  replay with TORTURE_SEED=${SEED}`);
+if (process.env.TORTURE_RESULT_FILE) {
+  const result = { stats, violations, realMs };
+  fs.writeFileSync(process.env.TORTURE_RESULT_FILE, JSON.stringify(result));
+}
 process.exit(violations.length === 0 ? 0 : 1);

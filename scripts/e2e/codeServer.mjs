@@ -168,7 +168,7 @@ export async function startCodeServer({ folder, vsixPaths = [], env = {}, port, 
   child.on('exit', (code, signal) => (exited = signal ?? code));
   const url = `http://127.0.0.1:${port}`;
   const stop = () => killTree(child.pid);
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (exited !== null)
       throw new Error(`code-server exited (${exited}) before ready; see ${logFile}`);
@@ -179,7 +179,7 @@ export async function startCodeServer({ folder, vsixPaths = [], env = {}, port, 
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`code-server not healthy within 30 s; see ${logFile}`);
+      throw new Error(`code-server not healthy within 90 s; see ${logFile}`);
     }
     await sleep(100);
   }
@@ -219,13 +219,21 @@ export async function openWorkbench(url, folder) {
   }
 }
 
+/** Resolves once the page has painted twice: whatever an input or a scroll changed is on screen. */
+export async function afterPaint(page) {
+  await page.evaluate(
+    () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+  );
+}
+
 // Labels of the command palette rows for `query`; the palette is closed again before returning.
 export async function paletteCommands(page, query) {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor();
   await input.fill(`>${query}`);
-  await page.waitForTimeout(300);
+  // The palette filters on input, and shows the result in the next frames.
+  await afterPaint(page);
   const labels = await page
     .locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name')
     .allTextContents();
@@ -241,14 +249,14 @@ export async function runCommand(page, label) {
   const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({
     has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }),
   });
-  await row.first().waitFor({ timeout: 10_000 });
+  await row.first().waitFor({ timeout: 30_000 });
   await row.first().click();
 }
 
 const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // F5 before debuggers register opens the Run view instead, and while paused it means continue.
-export async function waitForDebuggersAvailable(page, timeoutMs = 30_000) {
+export async function waitForDebuggersAvailable(page, timeoutMs = 90_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const labels = await paletteCommands(page, 'Debug: Start Debugging');

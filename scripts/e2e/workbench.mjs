@@ -1,11 +1,14 @@
 // DOM helpers for the UI scenarios: the editor's margin, the debug views and toolbar, panes, webviews.
 import { readFileSync, statSync } from 'node:fs';
-import { paletteCommands, runCommand } from './codeServer.mjs';
+import { afterPaint, paletteCommands, runCommand } from './codeServer.mjs';
 
 const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Polls `probe` until it returns something truthy; the error says what was awaited and last seen. */
-export async function waitUntil(probe, what, { timeout = 15_000, interval = 100 } = {}) {
+/**
+ * Polls `probe` until it returns something truthy; the error says what was awaited and last seen.
+ * The timeout is a hang guard, generous for a loaded machine: a passing step never reaches it.
+ */
+export async function waitUntil(probe, what, { timeout = 45_000, interval = 100 } = {}) {
   const deadline = Date.now() + timeout;
   let last;
   for (;;) {
@@ -23,6 +26,32 @@ export async function waitUntil(probe, what, { timeout = 15_000, interval = 100 
   }
 }
 
+/**
+ * Waits until what `measure` reads from the page (positions, scroll offsets) is the same over two
+ * painted frames in a row: panes done moving, a list done scrolling.
+ */
+export async function settled(page, what, measure, arg) {
+  let last;
+  await waitUntil(
+    async () => {
+      await afterPaint(page);
+      const now = JSON.stringify(await page.evaluate(measure, arg));
+      const same = now === last;
+      last = now;
+      return same;
+    },
+    what,
+    { interval: 0 },
+  );
+}
+
+/** The boxes of the workbench's panes and list rows, to see whether the layout still moves. */
+export const layoutBoxes = () =>
+  [...document.querySelectorAll('.split-view-view, .monaco-list-row, .monaco-hover')].map((e) => {
+    const r = e.getBoundingClientRect();
+    return [r.x, r.y, r.width, r.height];
+  });
+
 /** Opens a workspace file by name with Quick Open (Ctrl+P), and waits for its editor tab. */
 export async function openFile(page, name) {
   await page.keyboard.press('Control+P');
@@ -32,9 +61,9 @@ export async function openFile(page, name) {
   const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({
     has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }),
   });
-  await row.first().waitFor({ timeout: 10_000 });
+  await row.first().waitFor({ timeout: 30_000 });
   await row.first().click();
-  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 10_000 });
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
 }
 
@@ -124,7 +153,7 @@ export async function topFrame(page) {
 }
 
 /** Waits until the top stack frame's text matches, and returns it. */
-export function waitForTopFrame(page, pattern, timeout = 20_000) {
+export function waitForTopFrame(page, pattern, timeout = 60_000) {
   return waitUntil(
     async () => {
       const text = await topFrame(page);
@@ -228,7 +257,7 @@ export async function removeAllBreakpoints(page) {
  * Waits until no debug session is left: the toolbar is gone and the status bar no longer has its
  * debugging colour. Until then F5 is not "start" (it means continue, or nothing while ending).
  */
-export async function waitForNoDebugSession(page, timeout = 20_000) {
+export async function waitForNoDebugSession(page, timeout = 60_000) {
   await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout });
   await waitUntil(
     async () =>
@@ -265,8 +294,18 @@ export async function allTreeRows(page, viewSelector) {
   await list.hover();
   // From the top, and by each row's index: a list reuses its row elements, so their order in the
   // page is not the order on screen.
+  const scrolled = (what) =>
+    settled(
+      page,
+      what,
+      (selector) =>
+        [...document.querySelectorAll(`${selector} .monaco-list-row`)].map((e) =>
+          e.getAttribute('data-index'),
+        ),
+      viewSelector,
+    );
   await page.mouse.wheel(0, -100_000);
-  await page.waitForTimeout(100);
+  await scrolled('the tree scrolled to its top');
   const seen = new Map();
   let unchanged = 0;
   for (let i = 0; i < 30 && unchanged < 2; i++) {
@@ -282,7 +321,7 @@ export async function allTreeRows(page, viewSelector) {
     for (const [index, text] of rows) seen.set(index, text);
     unchanged = seen.size === before ? unchanged + 1 : 0;
     await page.mouse.wheel(0, 120);
-    await page.waitForTimeout(60);
+    await scrolled('the tree scrolled one step');
   }
   await page.mouse.wheel(0, -100_000);
   return [...seen.entries()].sort((a, b) => a[0] - b[0]).map(([, text]) => text);

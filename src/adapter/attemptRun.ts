@@ -3,6 +3,7 @@
 // attempt state, and tells a kill the adapter asked for (terminate, restart, time travel) from
 // a crash or an unexpected death.
 import type { AgentInput } from '../runtime/agentRunner';
+import type { StateLock } from '../runtime/stateLock';
 import type { AttemptKind } from '../runtime/stateStore';
 import type { CrashPlan, DebugSettings, FromWorker, WorkerFailure } from '../worker/protocol';
 import { WorkerClient, type WorkerExit } from '../worker/workerClient';
@@ -15,6 +16,8 @@ export interface AttemptStart {
   fresh: boolean;
   crash?: CrashPlan;
   debug: DebugSettings;
+  /** The session's hold on the state folder, shared with the worker (see folderLock.ts). */
+  lock?: StateLock;
 }
 
 export interface AttemptHandlers {
@@ -95,16 +98,20 @@ export class AttemptRun {
       if (this.phase === 'started') handlers.exit(exit);
     });
     const inputs: AgentInput[] | undefined = this.plan.inputs;
-    this.client.send({
-      type: 'start',
-      program: this.plan.program,
-      inputs,
-      stateDir: this.plan.stateDir,
-      fresh: options.fresh,
-      kind: this.kind,
-      crash: options.crash,
-      debug: options.debug,
-    });
+    this.client.send(
+      {
+        type: 'start',
+        program: this.plan.program,
+        inputs,
+        stateDir: this.plan.stateDir,
+        lock: options.lock?.holder,
+        fresh: options.fresh,
+        kind: this.kind,
+        crash: options.crash,
+        debug: options.debug,
+      },
+      options.lock?.shareable,
+    );
   }
 
   /** Kills the worker on purpose and waits until it is gone. */

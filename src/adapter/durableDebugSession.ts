@@ -38,6 +38,7 @@ import {
   type LaunchPlan,
 } from './launchConfig';
 import { DebugState } from './debugState';
+import { FolderLock } from './folderLock';
 import { reverseContinueTarget, stepBackTarget, type TravelTarget } from './timeTravel';
 import { slotsBody, timelineBody } from './viewData';
 import { WorkerEvents, type OutputCategory } from './workerEvents';
@@ -66,6 +67,8 @@ export class DurableDebugSession extends DebugSession {
   /** What to start when the current worker dies of its crash (restartFrame). */
   private afterCrash: { stopAt: { stateId: string; ordinal: number } } | undefined;
   private readonly events: WorkerEvents;
+  /** The state folder, held from launch to the end of the session (folderLock.ts). */
+  private readonly folderLock = new FolderLock();
 
   constructor(options: DurableDebugSessionOptions | boolean = {}) {
     super();
@@ -176,7 +179,13 @@ export class DurableDebugSession extends DebugSession {
       return this.fail(response, launchErrorText(error));
     }
     this.plan = plan;
+    // Before any wait: breakpoint requests that come meanwhile are checked against the program.
     this.state.setProgram(plan.program);
+    const refused = await this.folderLock.hold(plan.stateDir, plan.program);
+    if (refused) {
+      this.plan = undefined;
+      return this.fail(response, refused);
+    }
     const run = this.spawn(plan.fresh ? 'run' : 'recover');
     await this.configurationDone();
     this.startAttempt(
@@ -227,7 +236,7 @@ export class DurableDebugSession extends DebugSession {
           exceptionFilters: this.exceptionFilters,
         };
     run.start(
-      { fresh: options.fresh, crash: options.crash, debug },
+      { fresh: options.fresh, crash: options.crash, debug, lock: this.folderLock.current },
       {
         started: (ready) => {
           this.state.learnActions(ready.actions.map((a) => a.name));
@@ -304,6 +313,7 @@ export class DurableDebugSession extends DebugSession {
     const run = this.run;
     this.run = undefined;
     if (run) await run.kill();
+    await this.folderLock.release();
     this.events.flushSlotsChanged();
     this.sendEvent(new ExitedEvent(exitCode));
     this.sendEvent(new TerminatedEvent());
@@ -329,6 +339,7 @@ export class DurableDebugSession extends DebugSession {
     this.ended = true;
     await this.run?.kill();
     this.run = undefined;
+    await this.folderLock.release();
     this.sendResponse(response);
     this.shutdown();
   }
@@ -347,6 +358,8 @@ export class DurableDebugSession extends DebugSession {
     const plan = this.plan;
     if (!plan) return this.fail(response, 'nothing to restart: the session was not launched');
     await this.killCurrent();
+    const refused = await this.folderLock.hold(plan.stateDir, plan.program);
+    if (refused) return this.fail(response, refused);
     this.afterCrash = undefined;
     this.ended = false;
     const run = this.spawn(plan.fresh ? 'run' : 'recover');
@@ -363,8 +376,9 @@ export class DurableDebugSession extends DebugSession {
   /** Inline in the extension host, a session can be disposed without a disconnect. */
   override dispose(): void {
     this.ended = true;
-    void this.run?.kill();
+    const run = this.run;
     this.run = undefined;
+    void Promise.resolve(run?.kill()).then(() => this.folderLock.release());
     super.dispose();
   }
 

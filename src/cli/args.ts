@@ -13,7 +13,9 @@ export const USAGE = `usage:
   durable-run timeline --state DIR [--json]
 
 crash points: before-call, after-pending, before-outcome, after-outcome, before-complete
-exit codes: 0 done, 1 the agent failed, 2 bad usage or bad input, 3 stopped by an injected crash`;
+exit codes: 0 done, 1 the agent failed, 2 bad usage or bad input (or the state folder is in use
+  by another run, recover or debug session), 3 stopped by an injected crash, 4 stopped because
+  the journal could not be written (a full disk, an I/O error, a read-only file system)`;
 
 export type Command =
   | {

@@ -1,18 +1,22 @@
 // The durable-run command: runs and recovers agents headless (for CI and scripts) and shows
-// what a state folder holds. Exit codes: 0 done, 1 the agent failed, 2 bad usage or bad input,
-// 3 stopped by an injected crash.
+// what a state folder holds. Exit codes: 0 done, 1 the agent failed, 2 bad usage or bad input
+// (the state folder held by another writer included), 3 stopped by an injected crash, 4 stopped
+// by a storage fault (a write or flush of the journal failed). `run` and `recover` hold the state
+// folder's lock for their whole life and share it with their worker; `slots` and `timeline`
+// only read, and never lock.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StateFileError } from '../runtime/errors';
 import { attemptViews, stateViews } from '../runtime/inspect';
 import { JOURNAL_FILE, JournalStore } from '../runtime/journalStore';
+import { acquireStateLock, StateFolderBusyError, type StateLock } from '../runtime/stateLock';
 import { InputsFileError, readInputsFile } from '../worker/inputsFile';
 import type { FromWorker } from '../worker/protocol';
 import { WorkerClient } from '../worker/workerClient';
 import { parseArgs, USAGE, UsageError, type Command } from './args';
 import { describeEvent, slotsTable, timelineTable } from './format';
 
-const EXIT = { done: 0, failed: 1, usage: 2, crashed: 3 } as const;
+const EXIT = { done: 0, failed: 1, usage: 2, crashed: 3, storage: 4 } as const;
 
 function jsonLine(value: unknown): void {
   process.stdout.write(JSON.stringify(value) + '\n');
@@ -74,6 +78,23 @@ async function runAgent(cmd: Extract<Command, { name: 'run' | 'recover' }>): Pro
       journal,
     );
   }
+  // Before anything starts: a second writer is refused here, at once, naming the holder.
+  const lock = await acquireStateLock(
+    cmd.state,
+    `durable-run ${cmd.name} ${path.basename(cmd.agent)}`,
+  );
+  try {
+    return await runWorker(cmd, inputs, lock);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runWorker(
+  cmd: Extract<Command, { name: 'run' | 'recover' }>,
+  inputs: ReturnType<typeof readInputsFile> | undefined,
+  lock: StateLock,
+): Promise<number> {
   const worker = WorkerClient.spawn({ processGroup: true });
   // The worker has a process group of its own, out of the terminal's reach: a signal that ends
   // this command ends the worker, and whatever the agent started, first.
@@ -99,7 +120,7 @@ async function runAgent(cmd: Extract<Command, { name: 'run' | 'recover' }>): Pro
   let outcome: number | undefined;
   worker.on('message', (m) => {
     if (m.type === 'startFailed') {
-      outcome = EXIT.usage;
+      outcome = m.failure.kind === 'storage' ? EXIT.storage : EXIT.usage;
       const f = m.failure;
       if (cmd.json)
         jsonLine({ event: 'error', kind: f.kind, message: f.message, file: f.file, line: f.line });
@@ -112,15 +133,19 @@ async function runAgent(cmd: Extract<Command, { name: 'run' | 'recover' }>): Pro
     if (m.type === 'done') outcome = m.failures.length > 0 ? EXIT.failed : EXIT.done;
   });
   try {
-    worker.send({
-      type: 'start',
-      program: path.resolve(cmd.agent),
-      inputs,
-      stateDir: path.resolve(cmd.state),
-      fresh: cmd.fresh,
-      kind: cmd.name === 'recover' ? 'recover' : 'run',
-      crash: cmd.crash,
-    });
+    worker.send(
+      {
+        type: 'start',
+        program: path.resolve(cmd.agent),
+        inputs,
+        stateDir: path.resolve(cmd.state),
+        lock: lock.holder,
+        fresh: cmd.fresh,
+        kind: cmd.name === 'recover' ? 'recover' : 'run',
+        crash: cmd.crash,
+      },
+      lock.shareable,
+    );
   } catch (error) {
     // Left alone, the worker would wait for its start message forever, and this command with it.
     worker.killGroup();
@@ -174,6 +199,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof UsageError) {
       console.error(`durable-run: ${error.message}\n\n${USAGE}`);
       return EXIT.usage;
+    }
+    if (error instanceof StateFolderBusyError && argv.includes('--json')) {
+      const { folder, holder } = error;
+      jsonLine({ event: 'error', kind: 'locked', message: error.message, file: folder, holder });
     }
     if (error instanceof InputsFileError || error instanceof StateFileError) {
       console.error(`durable-run: ${error.message}`);

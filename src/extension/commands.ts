@@ -11,12 +11,13 @@ import { isAgentFileName, isAgentSource, launchConfigFor, INPUTS_FILE_NAME } fro
 import { COMMANDS, SLOTS_VIEW } from './constants';
 import { CRASH_NOW_DETAIL, CRASH_POINT_CHOICES } from './crashPoints';
 import { noCallSiteMessage, revealCallSite } from './reveal';
+import { showPick } from './quickPick';
 import { createSample } from './sample';
 import type { CallSite, SessionTracker } from './sessionTracker';
 import { defaultStateDirOf } from './settings';
 import { payloadText } from './slotLabels';
 import type { SlotNode, SlotsTreeProvider } from './slotsView';
-import { partitionStateFolder } from './stateFolder';
+import { clearStateFolder, partitionStateFolder, resetRefusal } from './stateFolder';
 import type { TimelinePanel } from './timelinePanel';
 
 export interface CommandDeps {
@@ -101,9 +102,10 @@ async function pickCrashPoint(
       now: true,
     });
   }
-  return vscode.window.showQuickPick(items, {
+  // Every row is known before the pick shows (the adapter was asked first): none moves later.
+  return showPick(items, {
     title,
-    placeHolder: 'Where should the agent process be killed?',
+    placeholder: 'Where should the agent process be killed?',
     matchOnDetail: true,
     // A stop elsewhere moves focus to the editor; the choice must survive that.
     ignoreFocusOut: true,
@@ -209,6 +211,9 @@ async function resetState(tracker: SessionTracker, arg: unknown): Promise<void> 
       `Durable Run: a debug session is using ${dir}. Stop it before resetting its state.`,
     );
   }
+  // Any other writer too: a `durable-run run` in a terminal, a session of another window.
+  const refusal = await resetRefusal(dir);
+  if (refusal) return void vscode.window.showErrorMessage(`Durable Run: ${refusal}`);
   let names: string[];
   try {
     names = fs.readdirSync(dir);
@@ -232,8 +237,8 @@ async function resetState(tracker: SessionTracker, arg: unknown): Promise<void> 
   );
   if (choice !== 'Delete') return;
   try {
-    for (const name of state) fs.rmSync(path.join(dir, name), { force: true });
-    if (other.length === 0) fs.rmdirSync(dir);
+    // Under the folder's lock: a writer that started while the dialog was open wins, and nothing goes.
+    await clearStateFolder(dir, state, other.length === 0);
   } catch (error) {
     return void vscode.window.showErrorMessage(
       `Durable Run: cannot reset ${dir}: ${errorText(error)}`,

@@ -6,15 +6,20 @@ import { registerAdapterFactory } from './adapterFactory';
 import { registerCallSiteDecorations } from './callSiteDecorations';
 import { registerCommands } from './commands';
 import { registerConfigurationProviders } from './configurationProvider';
+import { openQuickPick, type OpenQuickPick } from './quickPick';
 import { SessionTracker } from './sessionTracker';
 import { defaultStateDirOf } from './settings';
 import { registerSlotsView } from './slotsView';
 import { registerStatusBar } from './statusBar';
 import { TimelinePanel } from './timelinePanel';
 
-/** What activate() returns: its own duration, for the activation benchmark and e2e tests. */
+/**
+ * What activate() returns: its own duration (for the activation benchmark and e2e tests), and the
+ * quick pick it shows right now (so a test waits until a pick is up with its rows, never for time).
+ */
 export interface DurableRunExtensionApi {
   activationMs: number;
+  openQuickPick(): OpenQuickPick | undefined;
 }
 
 export function activate(context: vscode.ExtensionContext): DurableRunExtensionApi {
@@ -36,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): DurableRunExtensionA
     ...registerStatusBar(tracker),
     ...registerCommands({ context, tracker, slots, timeline }),
   );
-  return { activationMs: performance.now() - started };
+  return { activationMs: performance.now() - started, openQuickPick };
 }
 
 export function deactivate(): void {

@@ -5,6 +5,15 @@ import { Refresher } from './refresher';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Polls until `check` holds (a hang guard of 10 s, never reached when all is well). */
+async function until(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!check()) {
+    assert.ok(Date.now() < deadline, 'timed out waiting for the refresher');
+    await sleep(1);
+  }
+}
+
 describe('Refresher', () => {
   it('folds a burst of requests into one fetch', async () => {
     let fetches = 0;
@@ -19,20 +28,25 @@ describe('Refresher', () => {
     let running = 0;
     let maxRunning = 0;
     let fetches = 0;
+    // Each fetch lasts until the test lets it end: no timing decides what overlaps.
+    const ends: Array<() => void> = [];
     const r = new Refresher(async () => {
       running++;
       maxRunning = Math.max(maxRunning, running);
-      await sleep(20);
       fetches++;
+      await new Promise<void>((resolve) => ends.push(resolve));
       running--;
     }, 1);
     r.request();
-    await sleep(5);
+    await until(() => fetches === 1);
     r.request();
     r.request();
-    await sleep(80);
-    assert.equal(fetches, 2);
+    ends.shift()!();
+    await until(() => fetches === 2);
+    ends.shift()!();
+    await until(() => running === 0);
     assert.equal(maxRunning, 1);
+    assert.equal(fetches, 2, 'the two requests made during the first fetch are folded into one');
     r.dispose();
   });
 

@@ -1,6 +1,11 @@
 // Which files of a state folder the runtime wrote, so durableRun.resetState deletes only those:
 // a stateDir pointed at the wrong folder by mistake must never cost the user their own files.
+// Reset State writes the folder, so it takes the folder's lock like any writer: it refuses while
+// a debug session, a `durable-run run` or `recover` holds it (stateLock.ts).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { JOURNAL_FILE } from '../runtime/journalStore';
+import { acquireStateLock, describeHolder, probeStateLock } from '../runtime/stateLock';
 
 const STATE_FILE_PATTERNS = [
   new RegExp(`^${JOURNAL_FILE.replace('.', '\\.')}$`),
@@ -23,4 +28,29 @@ export function partitionStateFolder(names: readonly string[]): {
   const other: string[] = [];
   for (const name of names) (isStateFile(name) ? state : other).push(name);
   return { state, other };
+}
+
+/** Why the state in `dir` cannot be reset now (a writer holds the folder), or undefined. */
+export async function resetRefusal(dir: string): Promise<string | undefined> {
+  const probed = await probeStateLock(dir);
+  if (!probed.held) return undefined;
+  return `${dir} is in use by ${describeHolder(probed.holder)}. Stop it before resetting its state.`;
+}
+
+/**
+ * Deletes the runtime's files `state` from `dir` (and `dir` itself when nothing else is in it),
+ * holding the folder's lock meanwhile; throws StateFolderBusyError when a writer holds it.
+ */
+export async function clearStateFolder(
+  dir: string,
+  state: readonly string[],
+  removeFolder: boolean,
+): Promise<void> {
+  const lock = await acquireStateLock(dir, 'Reset State (VS Code)');
+  try {
+    for (const name of state) fs.rmSync(path.join(dir, name), { force: true });
+    if (removeFolder) fs.rmdirSync(dir);
+  } finally {
+    await lock.release();
+  }
 }

@@ -1,6 +1,10 @@
 // The embedded default store: an append-only journal file in the state folder, one JSON record a
 // line, each persist flushed to disk before the call goes on. Opening it never changes it: a torn
 // last line is tolerated and reported, anything else unreadable is an error naming file and line.
+// A write or flush that fails (a full disk, an I/O error, a read-only file system) is never taken
+// for a persist: it throws JournalWriteError, and the store writes nothing more, so what the file
+// holds stays a journal a recovery can trust. Only the process holding the folder's lock
+// (stateLock.ts) writes; readers open it read-only at any time and see a prefix of it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyMutation, checkMutation, type ActionState, type StateMutation } from './actionState';
@@ -37,6 +41,22 @@ export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 /** Replayed calls held back before their runs are written anyway (see noteReplay). */
 const REPLAYS_PER_WRITE = 4096;
 
+/**
+ * How the store writes and flushes its file: the disk by default; a test hands in one that fails
+ * where it is told to (a full disk, an I/O error), to show that no failure is taken for a persist.
+ */
+export interface JournalIo {
+  /** As fs.writeSync: may write fewer bytes than asked (the store writes the rest). */
+  write(fd: number, buffer: Buffer, offset: number, length: number): number;
+  /** As fs.fdatasyncSync: returns once the bytes written so far are on disk. */
+  sync(fd: number): void;
+}
+
+export const DISK_IO: JournalIo = {
+  write: (fd, buffer, offset, length) => fs.writeSync(fd, buffer, offset, length),
+  sync: (fd) => fs.fdatasyncSync(fd),
+};
+
 export interface JournalOpenOptions {
   /** The agent's name; a journal of another agent is refused. Omit to read any journal. */
   agent?: string;
@@ -44,25 +64,59 @@ export interface JournalOpenOptions {
   fresh?: boolean;
   /** Only read: never create the folder or the file, never append. */
   readOnly?: boolean;
+  /** Writes and flushes go through this (tests inject storage faults); the disk by default. */
+  io?: JournalIo;
 }
+
+/**
+ * A write or flush of the journal failed (ENOSPC, EIO, EROFS...): what failed was not persisted,
+ * and the store refuses every later write. `code` is the system's error code.
+ */
+export class JournalWriteError extends StateFileError {
+  override name = 'JournalWriteError';
+  constructor(
+    message: string,
+    file: string,
+    readonly code: string | undefined,
+  ) {
+    super(message, file);
+  }
+}
+
+const FS_HINTS: Record<string, string> = {
+  EACCES: 'permission denied: make the state folder writable or choose another stateDir',
+  EPERM: 'operation not permitted: make the state folder writable or choose another stateDir',
+  EROFS: 'the file system is read-only: choose a stateDir on a writable disk',
+  ENOSPC: 'the disk is full: free some space',
+  EDQUOT: 'the disk quota is exceeded: free some space',
+  EIO: 'an I/O error: the disk did not store the data; check the disk and the system log',
+  EFBIG: 'the file is larger than the file system allows: move the state folder to another disk',
+  EISDIR:
+    'a directory stands where the journal file should be: move it away or choose another stateDir',
+  ENOTDIR: 'a file stands where a folder of the state path should be: choose another stateDir',
+  ELOOP: 'the journal is a symbolic link, which is never followed: replace it with a regular file',
+};
 
 function describeFsError(error: unknown, file: string, doing: string): StateFileError {
   const code = (error as NodeJS.ErrnoException).code;
-  const hint: Record<string, string> = {
-    EACCES: 'permission denied: make the state folder writable or choose another stateDir',
-    EPERM: 'operation not permitted: make the state folder writable or choose another stateDir',
-    EROFS: 'the file system is read-only: choose a stateDir on a writable disk',
-    ENOSPC: 'the disk is full: free some space; the journal is intact up to its last complete line',
-    EDQUOT:
-      'the disk quota is exceeded: free some space; the journal is intact up to its last complete line',
-    EISDIR:
-      'a directory stands where the journal file should be: move it away or choose another stateDir',
-    ENOTDIR: 'a file stands where a folder of the state path should be: choose another stateDir',
-    ELOOP:
-      'the journal is a symbolic link, which is never followed: replace it with a regular file',
-  };
-  const why = (code && hint[code]) ?? (error as Error).message;
+  const why = (code && FS_HINTS[code]) ?? (error as Error).message;
   return new StateFileError(`cannot ${doing} ${file}: ${why}`, file);
+}
+
+/** A failed write or flush, naming the file, what was being done, and the system's reason. */
+function writeFailed(error: unknown, file: string, doing: string): JournalWriteError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const hint = code && FS_HINTS[code];
+  const why = hint ? `${hint} (${code})` : (error as Error).message;
+  const next =
+    doing === 'create'
+      ? 'nothing ran and no journal was made; once the cause is fixed, run again'
+      : 'the journal is intact up to its last complete line and nothing after it counts as persisted; once the cause is fixed, recover continues from there';
+  return new JournalWriteError(
+    `cannot ${doing} ${file}: ${why}. The attempt stopped here: ${next}`,
+    file,
+    code,
+  );
 }
 
 function tooLarge(m: StateMutation, bytes: number): string {
@@ -98,11 +152,12 @@ export class JournalStore implements StateStore {
   private constructor(
     readonly file: string,
     readonly agent: string | undefined,
+    private readonly io: JournalIo,
   ) {}
 
   static open(stateDir: string, options: JournalOpenOptions = {}): JournalStore {
     const file = path.join(path.resolve(stateDir), JOURNAL_FILE);
-    const store = new JournalStore(file, options.agent);
+    const store = new JournalStore(file, options.agent, options.io ?? DISK_IO);
     let exists = false;
     try {
       const stat = fs.lstatSync(file);
@@ -124,7 +179,8 @@ export class JournalStore implements StateStore {
     }
     if (exists && options.fresh) store.discard();
     else if (exists) store.load(true);
-    if (!fs.existsSync(file)) store.create(options.agent ?? 'unknown');
+    // A fresh journal replaces the old one in a single rename: a reader never finds none.
+    if (!exists || options.fresh) store.create(options.agent ?? 'unknown');
     try {
       store.fd = fs.openSync(
         file,
@@ -136,19 +192,30 @@ export class JournalStore implements StateStore {
     return store;
   }
 
-  /** `fresh` on an existing journal: a readable one is removed, an unreadable one kept aside. */
+  /**
+   * `fresh` on an existing journal: a readable one is replaced by create(), an unreadable one is
+   * kept aside first (under a second name, so the journal never goes missing meanwhile).
+   */
   private discard(): void {
     try {
       this.load(true);
-      fs.unlinkSync(this.file);
       this.warnings.length = 0;
     } catch (error) {
-      if (!(error instanceof StateFileError)) throw describeFsError(error, this.file, 'remove');
+      if (!(error instanceof StateFileError)) throw error;
       const aside = this.file.replace(
         /\.jsonl$/,
         `.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`,
       );
-      fs.renameSync(this.file, aside);
+      try {
+        fs.linkSync(this.file, aside);
+      } catch {
+        // A file system without hard links: moved aside instead.
+        try {
+          fs.renameSync(this.file, aside);
+        } catch (moveError) {
+          throw describeFsError(moveError, this.file, 'keep aside');
+        }
+      }
       this.warnings.length = 0;
       this.warnings.push(
         `${error.message}\nStarting fresh as asked; the unreadable journal was kept as ${aside}`,
@@ -182,13 +249,35 @@ export class JournalStore implements StateStore {
       // Written aside and renamed, so a crash never leaves a journal without its header. A temp
       // file left by a crash here (pids are reused) is stale, so it goes first.
       fs.rmSync(temp, { force: true });
-      const fd = fs.openSync(temp, 'wx');
-      fs.writeSync(fd, JSON.stringify(header) + '\n');
-      fs.fsyncSync(fd);
-      fs.closeSync(fd);
-      fs.renameSync(temp, this.file);
     } catch (error) {
       throw describeFsError(error, this.file, 'create');
+    }
+    let fd: number;
+    try {
+      fd = fs.openSync(temp, 'wx');
+    } catch (error) {
+      throw describeFsError(error, this.file, 'create');
+    }
+    try {
+      try {
+        this.writeAll(fd, Buffer.from(JSON.stringify(header) + '\n', 'utf8'));
+        this.io.sync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+      fs.renameSync(temp, this.file);
+    } catch (error) {
+      fs.rmSync(temp, { force: true });
+      throw writeFailed(error, this.file, 'create');
+    }
+  }
+
+  /** A write can be short (a full disk, a signal): the rest is written, or the error thrown. */
+  private writeAll(fd: number, bytes: Buffer): void {
+    for (let done = 0; done < bytes.length;) {
+      const wrote = this.io.write(fd, bytes, done, bytes.length - done);
+      if (wrote <= 0) throw Object.assign(new Error('nothing was written'), { code: 'EIO' });
+      done += wrote;
     }
   }
 
@@ -363,18 +452,17 @@ export class JournalStore implements StateStore {
       text = (this.endsMidLine ? '\n' : '') + markers.join('') + text;
     }
     const bytes = Buffer.from(text, 'utf8');
+    let step = 'write to';
     try {
-      // A write can be short (a full disk, a kill): the rest is written, or the error thrown.
-      for (let done = 0; done < bytes.length;) {
-        const wrote = fs.writeSync(this.fd, bytes, done, bytes.length - done);
-        if (wrote <= 0) throw Object.assign(new Error('nothing was written'), { code: 'EIO' });
-        done += wrote;
-      }
-      if (sync) fs.fdatasyncSync(this.fd);
+      this.writeAll(this.fd, bytes);
+      step = 'flush (fsync)';
+      if (sync) this.io.sync(this.fd);
     } catch (error) {
       // Part of this write may be on disk. A later write would leave it in the middle of the
-      // journal, where it reads as corruption; refused, it stays a torn last line.
-      this.writeFailure = describeFsError(error, this.file, 'write to');
+      // journal, where it reads as corruption; refused, it stays a torn last line. A failed
+      // flush is no persist either, even though the bytes may be in the file: the attempt stops,
+      // and a recovery trusts what the file then holds, as after a crash right after the write.
+      this.writeFailure = writeFailed(error, this.file, step);
       throw this.writeFailure;
     }
     if (this.unwritten.records.length > 0) this.unwritten = new TimelineLog();

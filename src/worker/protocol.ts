@@ -5,6 +5,7 @@ import type { ActionState, Slot, SlotStatus } from '../runtime/actionState';
 import type { CallInfo, CallPhase, ExecutionInfo, SourceLocation } from '../runtime/boundaries';
 import type { CallPath } from '../runtime/callPlan';
 import type { Encoded, EncodedError } from '../runtime/codec';
+import type { LockHolder } from '../runtime/stateLock';
 import type { AttemptKind, TimelineRecord } from '../runtime/stateStore';
 
 /** Crash points in the order of a durable call's life, then the per-action one (DESIGN.md §4). */
@@ -67,6 +68,12 @@ export interface StartRequest {
   inputs?: AgentInput[];
   /** Journal folder; omitted means an in-memory store (nothing survives the process). */
   stateDir?: string;
+  /**
+   * The parent holds the state folder's lock and sends it along with this message (the IPC
+   * handle): these are the facts the worker serves while it holds it too. Absent, the worker
+   * takes the lock itself before it opens the journal.
+   */
+  lock?: LockHolder;
   fresh: boolean;
   kind: AttemptKind;
   crash?: CrashPlan;
@@ -124,8 +131,10 @@ export type QueryResult =
 
 export interface WorkerFailure {
   /** compile: the agent does not build; agent: it does not load or is not an agent;
-   *  state: the state folder or journal cannot be used; input: bad inputs; internal: a bug. */
-  kind: 'compile' | 'agent' | 'state' | 'input' | 'internal';
+   *  state: the state folder or journal cannot be used; locked: another process holds the
+   *  state folder; storage: a write or flush of the journal failed (a full disk, an I/O error,
+   *  a read-only file system), so the attempt stopped; input: bad inputs; internal: a bug. */
+  kind: 'compile' | 'agent' | 'state' | 'locked' | 'storage' | 'input' | 'internal';
   message: string;
   file?: string;
   line?: number;

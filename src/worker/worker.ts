@@ -2,11 +2,18 @@
 // parent (the CLI or the debug adapter) over IPC, stops where the debugger says, and kills
 // itself for real at an injected crash. Started by workerClient.ts, never by hand.
 import './esbuildEnv';
+import type { Server } from 'node:net';
 import { validateInputs, AgentRunner } from '../runtime/agentRunner';
 import type { Boundary, RuntimeHooks } from '../runtime/boundaries';
 import { encodeError, encode } from '../runtime/codec';
 import { InputsChangedError, StateFileError } from '../runtime/errors';
-import { JournalStore } from '../runtime/journalStore';
+import { JournalStore, JournalWriteError } from '../runtime/journalStore';
+import {
+  acquireStateLock,
+  adoptStateLock,
+  StateFolderBusyError,
+  type StateLock,
+} from '../runtime/stateLock';
 import { checkInputs } from '../runtime/stateMatch';
 import { MemoryStore, recordedInputs } from '../runtime/stateStore';
 import { AgentLoadError, compileAgent, loadAgent } from './agentLoader';
@@ -20,6 +27,8 @@ import type { CrashPlan, FromWorker, Query, QueryResult, StartRequest, ToWorker 
 process.setSourceMapsEnabled(true);
 
 let store: HaltableStore | undefined;
+/** Held from before the journal is opened until this process dies: the kernel then frees it. */
+let lock: StateLock | undefined;
 let controller: DebugController | undefined;
 let attempt = 0;
 /** Set once a crash is under way: every other key stops where it is, as in a real kill. */
@@ -50,7 +59,19 @@ function storeFailed(error: unknown): void {
   if (!(error instanceof StateFileError) || crashing) return;
   crashing = true;
   store?.halt();
-  fail({ kind: 'state', message: error.message, file: error.file, line: error.line });
+  fail(stateFailure(error));
+}
+
+function stateFailure(
+  error: StateFileError,
+): Extract<FromWorker, { type: 'startFailed' }>['failure'] {
+  const kind =
+    error instanceof JournalWriteError
+      ? 'storage'
+      : error instanceof StateFolderBusyError
+        ? 'locked'
+        : 'state';
+  return { kind, message: error.message, file: error.file, line: error.line };
 }
 
 function crash(b: Boundary | undefined, plan: CrashPlan | 'now'): Promise<never> {
@@ -130,7 +151,24 @@ function openStore(
   return { store: new HaltableStore(journal, storeFailed), warnings: journal.warnings };
 }
 
-async function start(request: StartRequest): Promise<void> {
+/** Only the holder of the folder's lock writes it: the parent's, shared, or one of our own. */
+async function lockFolder(request: StartRequest, handle: Server | undefined): Promise<void> {
+  if (request.stateDir === undefined || lock) return;
+  if (request.lock) {
+    // Where the system cannot pass the socket (Windows), the parent holds it alone for us.
+    if (handle) lock = adoptStateLock(handle, request.lock);
+    return;
+  }
+  lock = await acquireStateLock(request.stateDir, `durable-run worker (${request.kind})`);
+}
+
+async function start(request: StartRequest, handle: Server | undefined): Promise<void> {
+  try {
+    await lockFolder(request, handle);
+  } catch (error) {
+    if (error instanceof StateFileError) return fail(stateFailure(error));
+    throw error;
+  }
   let agent;
   try {
     agent = loadAgent(request.program, compileAgent(request.program));
@@ -142,8 +180,7 @@ async function start(request: StartRequest): Promise<void> {
   try {
     ({ store, warnings } = openStore(request, agent.name));
   } catch (error) {
-    if (error instanceof StateFileError)
-      return fail({ kind: 'state', message: error.message, file: error.file, line: error.line });
+    if (error instanceof StateFileError) return fail(stateFailure(error));
     throw error;
   }
   let inputs;
@@ -242,14 +279,14 @@ function answer(query: Query): QueryResult {
 /** Resolves once the parent is watched: no agent code runs before. */
 const watched = watchParent();
 
-process.on('message', (message: ToWorker) => {
+process.on('message', (message: ToWorker, handle?: Server) => {
   switch (message.type) {
     case 'start':
       watched
-        .then(() => start(message))
+        .then(() => start(message, handle))
         .catch((error) =>
           error instanceof StateFileError
-            ? fail({ kind: 'state', message: error.message, file: error.file, line: error.line })
+            ? fail(stateFailure(error))
             : error instanceof InputsChangedError
               ? fail({ kind: 'input', message: error.message })
               : fail({ kind: 'internal', message: (error as Error).stack ?? String(error) }),

@@ -4,6 +4,7 @@
 // keeps the worker busy: see parentDeath.ts.
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import type { Server } from 'node:net';
 import * as path from 'node:path';
 import { PARENT_ENV, parentDeathWrapper } from './parentDeath';
 import type { FromWorker, Query, QueryResult, ToWorker } from './protocol';
@@ -129,8 +130,11 @@ export class WorkerClient extends EventEmitter<WorkerEvents> {
     return this.alive;
   }
 
-  send(message: ToWorker): void {
-    if (this.alive && this.child.connected) this.child.send(message);
+  /** `handle` goes along with the message: the state folder's lock (see stateLock.ts). */
+  send(message: ToWorker, handle?: Server): void {
+    if (!this.alive || !this.child.connected) return;
+    if (handle) this.child.send(message, handle);
+    else this.child.send(message);
   }
 
   query(query: Query): Promise<QueryResult> {

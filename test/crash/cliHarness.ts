@@ -222,6 +222,20 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * True once the process has died with all its threads: its descriptors (a lock it held) are
+ * closed only when its last thread exits, and its leader shows as a zombie before that.
+ */
+export function goneForGood(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const zombie = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+    return zombie && fs.readdirSync(`/proc/${pid}/task`).length <= 1;
+  } catch {
+    return true;
+  }
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -346,7 +346,7 @@ describe('a state folder on a read-only or full disk (tmpfs mounts)', () => {
     assert.deepEqual(ledgerCounts(s.ledger), { 'charge:o1': 1 }, 'no call ran');
   });
 
-  it('a full disk stops the run with a clear error, keeps what was persisted, and recovery completes once there is room', async (t) => {
+  it('a full disk stops the run (exit 4) with a clear error, keeps what was persisted, and recovery completes once there is room', async (t) => {
     if (cannotMount) return t.skip(cannotMount);
     const mount = path.join(tempDir(), 'full');
     assert.equal(tryMount(mount, 'size=64k'), undefined);
@@ -368,14 +368,15 @@ export default defineAgent({ name: 'blobs', actions: [{ name: 'a', on: ['InputEv
     const state = path.join(mount, 'state');
     const journal = path.join(state, 'journal.jsonl');
     const run = await runCli(['run', agent, '--inputs', inputs, '--state', state, '--json']);
-    assert.equal(run.code, 2, run.stderr);
+    assert.equal(run.code, 4, run.stderr);
     const [error] = eventsOf(run, 'error');
     assert.deepEqual(error, {
       event: 'error',
-      kind: 'state',
-      message: `cannot write to ${journal}: the disk is full: free some space; the journal is intact up to its last complete line`,
+      kind: 'storage',
+      message: `cannot write to ${journal}: the disk is full: free some space (ENOSPC). The attempt stopped here: the journal is intact up to its last complete line and nothing after it counts as persisted; once the cause is fixed, recover continues from there`,
       file: journal,
     });
+    assert.match(run.stderr, /^durable-run: cannot write to .*journal\.jsonl: the disk is full/m);
     const reported = eventsOf(run, 'call').length;
     assert.ok(reported >= 1 && reported < 8, `${reported} calls before the disk was full`);
     // Every call reported as done is in the journal.
@@ -383,7 +384,7 @@ export default defineAgent({ name: 'blobs', actions: [{ name: 'a', on: ['InputEv
     const bytes = fs.readFileSync(journal);
 
     const stillFull = await runCli(['recover', agent, '--state', state]);
-    assert.equal(stillFull.code, 2);
+    assert.equal(stillFull.code, 4);
     assert.match(stillFull.stderr, /the disk is full/);
     assert.deepEqual(fs.readFileSync(journal), bytes, 'a refused write changed nothing');
 

@@ -49,7 +49,8 @@ export async function startSession(): Promise<Session> {
     undefined,
     process.env.DAP_STDERR === '1',
   );
-  dc.defaultTimeout = 10_000;
+  // A hang guard, not a timed assertion: generous, as a loaded 2-core machine is many times slower.
+  dc.defaultTimeout = 30_000;
   const session: Session = { dc, pids: [], output: [], events: [] };
   dc.on('durableRun.worker', (e: DebugProtocol.Event) => session.pids.push(e.body.pid));
   dc.on('output', (e: DebugProtocol.OutputEvent) =>
@@ -78,7 +79,7 @@ function alive(pid: number): boolean {
 }
 
 /** Waits until every listed worker process is gone; fails the test if one is left behind. */
-export async function assertNoWorkerLeft(pids: number[], timeoutMs = 3000): Promise<void> {
+export async function assertNoWorkerLeft(pids: number[], timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
   const left = pids.filter(alive);
@@ -178,7 +179,7 @@ export function waitForEventWhere(
   s: Session,
   name: string,
   match: (body: Record<string, unknown>) => boolean,
-  timeoutMs = 10_000,
+  timeoutMs = 30_000,
 ): Promise<DebugProtocol.Event> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

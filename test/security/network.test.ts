@@ -1,8 +1,11 @@
 // Security: the debugger opens no network port. A real DAP session (the standalone adapter over
 // stdio, its worker stopped at a breakpoint) is checked from /proc: no process of the session
 // owns a listening TCP socket or any UDP socket. The detector is first shown to find the sockets
-// of a process that does listen, so a blind detector cannot pass the test.
+// of a process that does listen, so a blind detector cannot pass the test. The one socket the
+// session listens on is the state folder's lock (stateLock.ts): a Unix socket in the abstract
+// namespace, which only processes on this machine can reach, with no file and no port.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -107,7 +110,21 @@ describe('a DAP session stopped at a breakpoint', () => {
     assert.deepEqual(inetSockets(workerPid), []);
   });
 
-  it('neither the adapter nor the worker, nor anything they started, owns a listening socket', () => {
+  it("the state folder's lock, held by the adapter and shared with the worker, is a local Unix socket, not a network one", () => {
+    // /proc/net/unix: "Num RefCount Protocol Flags Type St Inode Path"; flag 00010000 is listening.
+    const listening = fs
+      .readFileSync('/proc/net/unix', 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((f) => f.length >= 8 && f[3] === '00010000' && f[7].startsWith('@durable-run/'))
+      .map((f) => Number(f[6]));
+    const inodes = (pid: number) => [...socketInodes(pid)].filter((i) => listening.includes(i));
+    assert.equal(inodes(adapterPid).length, 1, 'the adapter holds one lock socket');
+    assert.deepEqual(inodes(workerPid), inodes(adapterPid), 'the worker shares the same one');
+  });
+
+  it('neither the adapter nor the worker, nor anything they started, owns a listening network socket', () => {
     const pids = [adapterPid, ...descendants(adapterPid)];
     assert.ok(pids.includes(workerPid));
     const found = pids.flatMap((pid) => listeningSockets(pid));

@@ -3,32 +3,39 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { acquireStateLock } from '../../../src/runtime/stateLock';
 import {
   addBreakpoint,
   ALICE,
   answerQuickPick,
   debugHooks,
+  dialogShown,
+  dialogsSince,
+  eventually,
   isolated,
   launch,
+  needsDialogWatcher,
   nextStop,
   openInEditor,
   recorder,
   sample,
-  sleep,
   stopShown,
   terminated,
   launchAliceStoppedAt,
 } from './support';
 
-/** The order of the Inject Crash quick pick: "now", then the crash points (crashPoints.ts). */
-const INJECT_CHOICES = ['now', 'before-call', 'after-pending', 'before-outcome', 'after-outcome'];
-/** The Inject Crash picker while stopped: now, the later points of this call, then every point. */
-const STOPPED_CHOICES = [
-  'now',
-  'here:after-pending',
-  'here:before-outcome',
-  'here:after-outcome',
-  ...INJECT_CHOICES.slice(1),
+/** Rows of the Inject Crash quick pick (commands.ts, crashPoints.ts), by label. */
+const ROW = {
+  now: '$(zap) now',
+  point: (point: string) => `$(flame) ${point}`,
+  thisCall: (point: string) => `$(debug-stackframe) this call: ${point}`,
+};
+const POINTS = ['before-call', 'after-pending', 'before-outcome', 'after-outcome'];
+/** Stopped at the charge (it has a reconciler, not started yet): its later points come first. */
+const STOPPED_AT_CHARGE = [
+  ROW.now,
+  ...['after-pending', 'before-outcome', 'after-outcome'].map(ROW.thisCall),
+  ...[...POINTS, 'before-complete'].map(ROW.point),
 ];
 
 describe('Commands', () => {
@@ -41,7 +48,8 @@ describe('Commands', () => {
     await stopShown(s, stop);
     const mark = recorder().mark();
     const picked = vscode.commands.executeCommand('durableRun.injectCrash');
-    await answerQuickPick(picked, STOPPED_CHOICES.indexOf('before-outcome'));
+    const rows = await answerQuickPick(picked, ROW.point('before-outcome'));
+    assert.deepEqual(rows, STOPPED_AT_CHARGE);
     const request = recorder().requests('injectCrash', mark)[0];
     assert.deepEqual(request?.arguments, { point: 'before-outcome' });
     await s.session.customRequest('continue', { threadId: stop.threadId });
@@ -72,8 +80,9 @@ describe('Commands', () => {
     };
     const mark = recorder().mark();
     const picked = vscode.commands.executeCommand('durableRun.injectCrashAtSlot', node);
-    // Only the per-call points are offered there: before-call, after-pending, before-outcome, ...
-    await answerQuickPick(picked, INJECT_CHOICES.indexOf('before-outcome') - 1);
+    // Only the per-call points are offered there.
+    const rows = await answerQuickPick(picked, ROW.point('before-outcome'));
+    assert.deepEqual(rows, POINTS.map(ROW.point));
     const request = recorder().requests('injectCrash', mark)[0];
     assert.deepEqual(request?.arguments, {
       point: 'before-outcome',
@@ -87,7 +96,8 @@ describe('Commands', () => {
     await stopShown(s, stop);
     const mark = recorder().mark();
     const picked = vscode.commands.executeCommand('durableRun.injectCrash');
-    await answerQuickPick(picked, STOPPED_CHOICES.indexOf('here:before-outcome'));
+    const rows = await answerQuickPick(picked, ROW.thisCall('before-outcome'));
+    assert.deepEqual(rows, STOPPED_AT_CHARGE);
     const request = recorder().requests('injectCrash', mark)[0];
     assert.deepEqual(request?.arguments, { point: 'before-outcome', here: true });
     await s.session.customRequest('continue', { threadId: stop.threadId });
@@ -111,14 +121,17 @@ describe('Commands', () => {
       stopOnEntry: true,
     });
     await nextStop(s);
-    await sleep(300);
+    // The Slots view asks once by itself when the session stops: that one answered, it is idle.
+    await recorder().waitFor(
+      (t) => t.dir === 'out' && (t.message as { command?: string }).command === 'slots',
+      { since: s.since, what: "the Slots view's own slots request answered" },
+    );
     const mark = recorder().mark();
     await vscode.commands.executeCommand('durableRun.refreshSlots');
     await recorder().waitFor(
       (t) => t.dir === 'in' && (t.message as { command?: string }).command === 'slots',
       {
         since: mark,
-        timeoutMs: 5000,
         what: 'a slots request after Refresh Slots',
       },
     );
@@ -134,20 +147,19 @@ describe('Commands', () => {
       env: iso.env,
     });
     await nextStop(s);
-    const lenses = await (async () => {
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const found =
-          (await vscode.commands.executeCommand<vscode.CodeLens[]>(
-            'vscode.executeCodeLensProvider',
-            vscode.Uri.file(sample().agent),
-          )) ?? [];
-        const mine = found.filter((l) => l.command?.command === 'durableRun.revealSlot');
-        if (mine.some((l) => l.range.start.line === chargeLine() - 1) || Date.now() > deadline)
-          return mine;
-        await sleep(200);
-      }
-    })();
+    const lenses = await eventually(async () => {
+      const found =
+        (await vscode.commands.executeCommand<vscode.CodeLens[]>(
+          'vscode.executeCodeLensProvider',
+          vscode.Uri.file(sample().agent),
+        )) ?? [];
+      const mine = found.filter(
+        (l: vscode.CodeLens) => l.command?.command === 'durableRun.revealSlot',
+      );
+      return mine.some((l: vscode.CodeLens) => l.range.start.line === chargeLine() - 1)
+        ? mine
+        : undefined;
+    }, 'a CodeLens on the charge line');
     const charge = lenses.find((l) => l.range.start.line === chargeLine() - 1);
     assert.ok(charge, `no CodeLens on the charge line: ${lenses.map((l) => l.command?.title)}`);
     assert.equal(charge.command?.title, 'slot #1 ✓ SUCCEEDED · executed');
@@ -173,12 +185,15 @@ describe('Commands', () => {
 
   it('debugs the file given to Debug Agent File, and refuses a file that is not an agent', async () => {
     const refusedMark = recorder().mark();
+    const sessionsBefore = recorder().sessions.length;
+    // The command refuses before it would start anything, and a launch it started would be
+    // under way by the time it returns (it awaits startDebugging).
     await vscode.commands.executeCommand(
       'durableRun.debugAgentFile',
       vscode.Uri.file(sample().ledgerTs),
     );
-    await sleep(500);
     assert.equal(recorder().requests('launch', refusedMark).length, 0, 'ledger.ts was launched');
+    assert.equal(recorder().sessions.length, sessionsBefore, 'a session started for ledger.ts');
 
     const mark = recorder().mark();
     await vscode.commands.executeCommand(
@@ -207,6 +222,34 @@ describe('Commands', () => {
     // No confirmation is asked (it would wait for a person): the command refuses at once.
     await vscode.commands.executeCommand('durableRun.resetState', iso.stateDir);
     assert.ok(fs.existsSync(journal), 'the journal of a running session was deleted');
+  });
+
+  it("refuses Reset State at once while another writer (a terminal's durable-run) holds the folder", async function () {
+    needsDialogWatcher(this);
+    const iso = isolated();
+    fs.mkdirSync(iso.stateDir, { recursive: true });
+    const journal = path.join(iso.stateDir, 'journal.jsonl');
+    fs.writeFileSync(journal, '{"format":"durable-run-journal","version":1,"agent":"payments"}\n');
+    // What `durable-run run` takes first (stateLock.ts), held here on its behalf.
+    const writer = await acquireStateLock(iso.stateDir, 'durable-run run agent.ts');
+    try {
+      const since = Date.now();
+      // Refused before any confirmation: the command returns without a dialog to answer.
+      await vscode.commands.executeCommand('durableRun.resetState', iso.stateDir);
+      assert.deepEqual(
+        dialogsSince(since),
+        [],
+        'a confirmation was asked although a writer holds the folder',
+      );
+      assert.ok(fs.existsSync(journal), 'the journal was deleted under its writer');
+    } finally {
+      await writer.release();
+    }
+    // Once the writer let go, Reset State asks (and the dialog watcher cancels).
+    const since = Date.now();
+    await vscode.commands.executeCommand('durableRun.resetState', iso.stateDir);
+    await dialogShown(/Delete the durable state/, since);
+    assert.ok(fs.existsSync(journal));
   });
 
   it('leaves a folder without durable state untouched on Reset State', async () => {

@@ -2,10 +2,12 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { acquireStateLock } from '../../../src/runtime/stateLock';
 import {
   ALICE,
   debugHooks,
   dialogShown,
+  eventually,
   isolated,
   launch,
   needsDialogWatcher,
@@ -74,6 +76,33 @@ describe('Launch attributes', () => {
     assert.equal(response.success, false);
     assert.match(response.message ?? '', /no inputs: give "inputs".*or "inputsFile"/);
     await dialogShown(/no inputs/, shownAfter);
+    assert.equal(iso.charges().length, 0);
+  });
+
+  it('refuses a launch on a state folder another writer holds, naming it in the error', async function () {
+    needsDialogWatcher(this);
+    const iso = isolated();
+    // What `durable-run recover` in a terminal takes first (stateLock.ts), held here on its behalf.
+    const writer = await acquireStateLock(iso.stateDir, 'durable-run recover agent.ts');
+    try {
+      const shownAfter = Date.now();
+      const s = await launch(
+        { program: sample().agent, inputs: ALICE, stateDir: iso.stateDir, env: iso.env },
+        { expectFailure: true },
+      );
+      const response = recorder().response('launch', s.since);
+      assert.equal(response?.success, false);
+      assert.match(
+        response?.message ?? '',
+        new RegExp(
+          `^cannot launch: the state folder \\S+ is in use by pid ${process.pid} \\(durable-run recover agent\\.ts, since `,
+        ),
+      );
+      await dialogShown(/is in use by pid \d+ \(durable-run recover agent\.ts/, shownAfter);
+      assert.equal(recorder().events('durableRun.worker', s.since).length, 0, 'a worker started');
+    } finally {
+      await writer.release();
+    }
     assert.equal(iso.charges().length, 0);
   });
 
@@ -183,8 +212,12 @@ describe('Launch attributes', () => {
       ends.map((b) => b.outcome),
       ['crashed'],
     );
-    // The session stays, without a worker, until Recover.
-    await new Promise((r) => setTimeout(r, 300));
+    // The session stays, without a worker, until Recover: the adapter says so where it would
+    // otherwise have ended the session.
+    await eventually(
+      () => (/run Recover/.test(recorder().output(s.since)) ? true : undefined),
+      'the adapter telling to run Recover after the crash',
+    );
     assert.equal(
       recorder().events('terminated', s.since).length,
       0,

@@ -5,6 +5,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { DurableRunExtensionApi } from '../../../src/extension/extension';
+import type { OpenQuickPick } from '../../../src/extension/quickPick';
 import { onTestFailure } from '../../e2e/driver/src/failureContext';
 
 export const EXTENSION_ID = 'durable-run.durable-run-debugger';
@@ -105,11 +107,20 @@ export function needsDialogWatcher(test: Mocha.Context): void {
   if (!dialogsFile) test.skip();
 }
 
+/** The texts of the dialogs shown after `sinceMs` (and closed by the runner) so far. */
+export function dialogsSince(sinceMs: number): string[] {
+  const lines = fs.readFileSync(dialogsFile!, 'utf8').split('\n').filter(Boolean);
+  return lines
+    .map((l) => JSON.parse(l) as { at: number; text: string })
+    .filter((d) => d.at >= sinceMs)
+    .map((d) => d.text);
+}
+
 /** Waits for a dialog shown after `sinceMs` whose text matches, and returns its text. */
 export async function dialogShown(
   pattern: RegExp,
   sinceMs: number,
-  timeoutMs = 10_000,
+  timeoutMs = 30_000,
 ): Promise<string> {
   return eventually(
     () => {
@@ -185,7 +196,7 @@ export class DapRecorder {
   /** The first message after `mark` that matches, already there or yet to come. */
   waitFor(
     match: (t: Traffic) => boolean,
-    { since = 0, timeoutMs = 20_000, what = 'a DAP message' } = {},
+    { since = 0, timeoutMs = 60_000, what = 'a DAP message' } = {},
   ): Promise<Traffic> {
     const seen = this.traffic.slice(since).find(match);
     if (seen) return Promise.resolve(seen);
@@ -328,7 +339,7 @@ export async function launch(
   assert.equal(ok, true, `startDebugging refused the configuration ${JSON.stringify(config)}`);
   const session = await Promise.race([
     started,
-    sleep(10_000).then(() => Promise.reject(new Error('no durable-agent session started'))),
+    sleep(60_000).then(() => Promise.reject(new Error('no durable-agent session started'))),
   ]);
   return { session, since };
 }
@@ -360,7 +371,7 @@ export async function nextStop(
   s: Started,
   since = s.since,
 ): Promise<Stop & { top: DebugProtocol.StackFrame; frames: DebugProtocol.StackFrame[] }> {
-  const body = await recorder().event<Stop>('stopped', since, { timeoutMs: 20_000 });
+  const body = await recorder().event<Stop>('stopped', since, { timeoutMs: 60_000 });
   const frames = await stackOf(s.session, body.threadId);
   return { ...body, top: frames[0], frames };
 }
@@ -418,7 +429,7 @@ export function sourceFile(source: DebugProtocol.Source | undefined): string | u
  * Resolves when the adapter has ended the session and VS Code has finished with it: custom events
  * reach extensions through VS Code after the tracker sees them, and before the session's end does.
  */
-export async function terminated(session: vscode.DebugSession, timeoutMs = 20_000): Promise<void> {
+export async function terminated(session: vscode.DebugSession, timeoutMs = 60_000): Promise<void> {
   const r = recorder();
   await r.waitFor(
     (t) =>
@@ -438,7 +449,7 @@ export async function terminated(session: vscode.DebugSession, timeoutMs = 20_00
 export async function stopAllSessions(): Promise<void> {
   if (!vscode.debug.activeDebugSession) return;
   await vscode.debug.stopDebugging();
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 30_000;
   while (vscode.debug.activeDebugSession && Date.now() < deadline) await sleep(50);
 }
 
@@ -450,14 +461,11 @@ export async function focusedOn(session: vscode.DebugSession, threadId: number):
   const debug = vscode.debug as unknown as {
     activeStackItem?: { session: vscode.DebugSession; threadId: number };
   };
-  const deadline = Date.now() + 5_000;
+  const deadline = Date.now() + 30_000;
   for (;;) {
     const item = debug.activeStackItem;
-    if (!('activeStackItem' in debug)) {
-      // VS Code before 1.90 cannot tell: give it the time it usually needs.
-      await sleep(500);
-      return;
-    }
+    // VS Code before 1.90 cannot tell the thread: its session being the active one is the best sign.
+    if (!('activeStackItem' in debug) && vscode.debug.activeDebugSession?.id === session.id) return;
     if (item && item.session.id === session.id && item.threadId === threadId) return;
     if (Date.now() > deadline) {
       throw new Error(
@@ -496,19 +504,37 @@ export async function press(
 }
 
 /**
- * Waits until VS Code has shown a stop (focused its thread, opened the editor at its line): a
- * quick pick opened before that closes when the editor takes the focus.
+ * Waits until VS Code has shown a stop: focused its thread, and opened the editor at the top
+ * frame's line (which takes the focus: a command that opens a quick pick comes after that).
  */
-export async function stopShown(s: Started, stop: Stop): Promise<void> {
+export async function stopShown(
+  s: Started,
+  stop: Stop & { top?: DebugProtocol.StackFrame },
+): Promise<void> {
   await focusedOn(s.session, stop.threadId);
-  await sleep(300);
+  const file = sourceFile(stop.top?.source);
+  const line = (stop.top?.line ?? 0) - 1;
+  if (!file || line < 0) return;
+  await eventually(
+    () => {
+      const editor = vscode.window.activeTextEditor;
+      if (editor?.document.uri.fsPath !== file) return undefined;
+      return editor.visibleRanges.some((r) => r.start.line <= line && line <= r.end.line)
+        ? true
+        : undefined;
+    },
+    `the editor shows ${path.basename(file)}:${line + 1}, where the agent stopped`,
+  );
 }
 
-/** Polls `probe` until it returns a value that is not undefined. */
+/**
+ * Polls `probe` until it returns a value that is not undefined. The timeout is a hang guard (a
+ * passing test never reaches it), generous for a loaded machine.
+ */
 export async function eventually<T>(
   probe: () => T | undefined | Promise<T | undefined>,
   what: string,
-  timeoutMs = 10_000,
+  timeoutMs = 30_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -528,35 +554,49 @@ export async function eventually<T>(
   }
 }
 
+/** The quick pick the extension shows now (its API: src/extension/quickPick.ts). */
+function openPick(): OpenQuickPick | undefined {
+  const api = vscode.extensions.getExtension(EXTENSION_ID)?.exports as
+    DurableRunExtensionApi | undefined;
+  return api?.openQuickPick();
+}
+
 /**
- * Answers the quick pick that the command behind `picked` opens, by position, and waits for the
- * command to finish. No API reads a quick pick from an extension, nor says when one is shown: the
- * selection moves down `index` rows and is accepted, again until the command settles (when the
- * pick was not shown yet, both do nothing). The caller checks the effect.
+ * Answers the quick pick that the command behind `picked` opens: waits until the pick is shown
+ * with its rows and a highlighted one, moves down one row at a time (each move confirmed by the
+ * pick) to the row labelled `label`, accepts it as Enter would, and waits for the command to
+ * finish. Returns the rows the pick showed; the caller checks the effect.
  */
 export async function answerQuickPick(
   picked: Thenable<unknown>,
-  index: number,
-  timeoutMs = 15_000,
-): Promise<void> {
-  let settled = false;
-  const done = Promise.resolve(picked).then(
-    () => (settled = true),
-    () => (settled = true),
+  label: string,
+  timeoutMs = 45_000,
+): Promise<string[]> {
+  const shown = await eventually(
+    () => {
+      const pick = openPick();
+      return pick && pick.labels.length > 0 && pick.active !== undefined ? pick : undefined;
+    },
+    'the quick pick is shown with its rows',
+    timeoutMs,
   );
-  const deadline = Date.now() + timeoutMs;
-  // The moves must not start before the pick shows, or the first ones are lost and the wrong row
-  // is accepted: a command may ask the adapter something first (Inject Crash asks where it stands).
-  await sleep(1000);
-  while (!settled) {
-    if (Date.now() > deadline) throw new Error(`no quick pick answered within ${timeoutMs} ms`);
-    for (let i = 0; i < index; i++) {
-      await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
-    }
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-    await Promise.race([done, sleep(750)]);
+  assert.ok(
+    shown.labels.includes(label),
+    `no row "${label}" in the quick pick "${shown.title}": ${shown.labels.join(' | ')}`,
+  );
+  for (let moves = 0; openPick()?.active !== label; moves++) {
+    assert.ok(moves < shown.labels.length, `the selection never reached "${label}"`);
+    const from = openPick()?.active;
+    await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+    await eventually(
+      () => (openPick()?.active !== from ? true : undefined),
+      `the selection moves down from "${from}"`,
+      timeoutMs,
+    );
   }
+  await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
   await picked;
+  return shown.labels;
 }
 
 /** Closes whatever quick pick is open (a test that failed half-way may leave one). */

@@ -93,7 +93,7 @@ describe('Extension views and commands', () => {
     });
     await stopShown(s, await nextStop(s));
     const picked = vscode.commands.executeCommand('durableRun.injectCrash');
-    await answerQuickPick(picked, 0);
+    await answerQuickPick(picked, '$(zap) now');
     const crash = await recorder().event<{ point: string; attempt: number }>(
       'durableRun.crash',
       s.since,

@@ -14,7 +14,7 @@ export async function run({ page, workspace, screenshot, log }) {
 
   await runCommand(page, 'View: Show Run and Debug');
   const title = sidebar.locator('.composite.title');
-  await title.filter({ hasText: /run and debug/i }).waitFor({ timeout: 10_000 });
+  await title.filter({ hasText: /run and debug/i }).waitFor({ timeout: 30_000 });
   log('Run and Debug view is open');
   await screenshot('run-and-debug');
   // What a debugging scenario must confirm before it presses F5.

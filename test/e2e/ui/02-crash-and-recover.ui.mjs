@@ -15,12 +15,14 @@ import {
   errorToasts,
   glyphOnLine,
   goToLine,
+  layoutBoxes,
   openFile,
   pane,
   paneRows,
   removeAllBreakpoints,
   resizeSidebar,
   setPaneExpanded,
+  settled,
   statusBarText,
   stopDebugSessions,
   toolbarButton,
@@ -126,7 +128,7 @@ export async function run({ page, workspace, screenshot, log }) {
   const choice = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({
     has: page.locator('.label-name', { hasText: /^\s*this call: before-outcome\s*$/ }),
   });
-  await choice.first().waitFor({ timeout: 10_000 });
+  await choice.first().waitFor({ timeout: 30_000 });
   // PENDING is persisted: only the points still to come for this call are offered.
   const here = (
     await page.locator('.quick-input-widget .quick-input-list .label-name').allInnerTexts()
@@ -197,7 +199,7 @@ export async function run({ page, workspace, screenshot, log }) {
   await page.locator('.debug-variables .monaco-list').first().hover();
   await page.mouse.wheel(0, -10_000);
   await page.mouse.move(1000, 700);
-  await page.waitForTimeout(500);
+  await settled(page, 'the panes done moving, no tooltip', layoutBoxes);
   const best = await screenshot('06-recovery-stopped-on-charge');
   // The README's picture, refreshed on request only: every run's differs (paths, times).
   if (process.env.DURABLE_E2E_README_SCREENSHOT === '1') {
@@ -228,7 +230,7 @@ export async function run({ page, workspace, screenshot, log }) {
   await pane(page, SLOTS_VIEW).locator('.action-label[aria-label="Show Timeline"]').click();
   const timeline = await webviewFrame(page, 'Durable Run Timeline');
   const reconciled = timeline.locator('.cell.path-reconcile');
-  await reconciled.first().waitFor({ timeout: 15_000 });
+  await reconciled.first().waitFor({ timeout: 45_000 });
   const cellText = (await reconciled.first().innerText()).replace(/\s+/g, ' ');
   expect(/reconciled · SUCCEEDED/.test(cellText), `the reconciled cell says "${cellText}"`);
   const crashed = await timeline.locator('.cell.crashed').first().innerText();

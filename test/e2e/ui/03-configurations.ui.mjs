@@ -68,7 +68,7 @@ export async function run({ page, workspace, screenshot, log, dapLogFile }) {
     .first()
     .click();
   const entry = quickPickRows(page).filter({ hasText: /Debug agent agent\.ts/ });
-  await entry.first().waitFor({ timeout: 10_000 });
+  await entry.first().waitFor({ timeout: 30_000 });
   const entries = (await quickPickRows(page).allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
   expect(entries.length === 1, `expected one agent file on offer, got ${JSON.stringify(entries)}`);
   await screenshot('01-dynamic-configuration');
@@ -96,7 +96,7 @@ export async function run({ page, workspace, screenshot, log, dapLogFile }) {
     // TypeScript files interest other debuggers too (Node.js, Chrome, ...): VS Code asks which
     // one, with Durable Agent the first suggestion.
     const first = quickPickRows(page).first();
-    await first.waitFor({ timeout: 10_000 });
+    await first.waitFor({ timeout: 30_000 });
     const firstText = (await first.innerText()).replace(/\s+/g, ' ').trim();
     expect(/^Durable Agent\b/.test(firstText), `the first debugger offered is "${firstText}"`);
     await screenshot('02-f5-select-debugger');

@@ -71,7 +71,7 @@ export async function run({ page, workspace, screenshot, log }) {
       .filter({ hasText: /Debug agent many\.ts/ })
       .first()
       .click();
-    await page.locator('.debug-toolbar').waitFor({ timeout: 15_000 });
+    await page.locator('.debug-toolbar').waitFor({ timeout: 45_000 });
     await waitForNoDebugSession(page, 60_000);
 
     await runCommand(page, 'Durable Run: Show Timeline');
@@ -79,7 +79,7 @@ export async function run({ page, workspace, screenshot, log }) {
     const groups = timeline.locator('.group-label');
     const labels = timeline.locator('.row-label');
     const more = timeline.locator('.more-rows');
-    await more.first().waitFor({ timeout: 15_000 });
+    await more.first().waitFor({ timeout: 45_000 });
     const keys = await groups.count();
     expect(keys >= 1, 'the timeline shows no action execution');
     const rows = await labels.count();

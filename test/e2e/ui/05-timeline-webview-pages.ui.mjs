@@ -75,7 +75,7 @@ export async function run({ page, log }) {
           (r) => r.compareDocumentPosition(second) & Node.DOCUMENT_POSITION_FOLLOWING,
         ).length;
       });
-    await view.locator('.more-groups').waitFor({ timeout: 10_000 });
+    await view.locator('.more-groups').waitFor({ timeout: 30_000 });
     expect((await groups.count()) === 100, `${await groups.count()} action executions drawn first`);
     const moreGroups = (await view.locator('.more-groups').innerText()).trim();
     expect(

@@ -24,7 +24,8 @@ export interface E2EResults {
   durationMs: number;
 }
 
-const TEST_TIMEOUT_MS = 60_000;
+/** A hang guard per test: generous, as a loaded 2-core machine can be many times slower. */
+const TEST_TIMEOUT_MS = 180_000;
 
 let bundleMap: SourceMap | null | undefined;
 
@@ -67,7 +68,10 @@ function errorRecord(title: string, fullTitle: string, err: unknown): TestRecord
 /** Each suite file, by its path, with a function that evaluates it. */
 export type SuiteLoaders = [file: string, load: () => unknown][];
 
-async function runSuites(suites: SuiteLoaders): Promise<E2EResults> {
+async function runSuites(
+  suites: SuiteLoaders,
+  progress: () => void = () => {},
+): Promise<E2EResults> {
   const started = Date.now();
   const results: E2EResults = { passes: [], failures: [], pending: [], durationMs: 0 };
   const mocha = new Mocha({
@@ -90,7 +94,10 @@ async function runSuites(suites: SuiteLoaders): Promise<E2EResults> {
   }
   await new Promise<void>((resolve) => {
     const runner = mocha.run(() => resolve());
-    const { EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
+    const { EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING, EVENT_TEST_END } =
+      Mocha.Runner.constants;
+    // Each finished test tells the runner the suites are alive (its guard waits on progress).
+    runner.on(EVENT_TEST_END, progress);
     runner.on(EVENT_TEST_PASS, (t) =>
       results.passes.push({ title: t.title, fullTitle: t.fullTitle(), durationMs: t.duration }),
     );
@@ -134,7 +141,8 @@ export function createDriver(suites: SuiteLoaders) {
       ran = true;
       // Not awaited: activation must finish so that the suites see a settled extension host.
       setTimeout(() => {
-        runSuites(suites)
+        const progress = () => fs.appendFileSync(`${file}.progress`, '.');
+        runSuites(suites, progress)
           .catch((err) => ({
             passes: [],
             failures: [errorRecord('driver', 'driver', err)],
