@@ -75,6 +75,8 @@ export interface RuntimeHooks {
   warning?(message: string, exec?: ExecutionInfo): void;
   /** Called synchronously inside durableExecute, so a stack trace still shows the user's line. */
   captureCallSite?(): SourceLocation | undefined;
+  /** The key has run all its inputs (or stopped at a failed one): it reaches no more boundaries. */
+  keyDone?(key: string): void;
 }
 
 export type { MemoryUpdate };

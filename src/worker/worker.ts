@@ -11,6 +11,7 @@ import { JournalStore } from '../runtime/journalStore';
 import { MemoryStore, recordedInputs } from '../runtime/stateStore';
 import { AgentLoadError, compileAgent, loadAgent } from './agentLoader';
 import { makeCallSiteCapture } from './callSite';
+import { unknownCrashAction } from './crashPlan';
 import { HaltableStore } from './haltableStore';
 import { summarizeState } from './stateSummary';
 import { DebugController } from './debugController';
@@ -137,6 +138,14 @@ async function start(request: StartRequest): Promise<void> {
     if (error instanceof AgentLoadError) return fail(error.failure);
     throw error;
   }
+  const crashProblem =
+    request.crash &&
+    unknownCrashAction(
+      request.crash,
+      agent.name,
+      agent.actions.map((a) => a.name),
+    );
+  if (crashProblem) return fail({ kind: 'agent', message: crashProblem });
   let warnings: string[];
   try {
     ({ store, warnings } = openStore(request, agent.name));
@@ -183,6 +192,7 @@ async function start(request: StartRequest): Promise<void> {
         }
       : undefined,
     captureCallSite: request.debug ? makeCallSiteCapture(__filename) : undefined,
+    keyDone: request.debug ? (key) => ctl.keyDone(key) : undefined,
   };
   const runner = new AgentRunner({ agent, store, hooks, kind: request.kind });
   attempt = runner.attempt;
@@ -245,16 +255,16 @@ process.on('message', (message: ToWorker) => {
       );
       return;
     case 'resume':
-      controller?.resume(message.mode);
+      controller?.resume(message.mode, message.key);
       return;
     case 'pause':
-      controller?.pause();
+      controller?.pause(message.key);
       return;
     case 'debug':
       controller?.update(message.debug);
       return;
     case 'injectCrash':
-      void controller?.injectCrash(message.crash, message.now);
+      void controller?.injectCrash(message.crash, message.now, message.key);
       return;
     case 'query':
       try {
