@@ -1,7 +1,7 @@
 // The stack a key's thread shows: on top, where the user's code stands (the durable call's line
 // and phase, or the action's own line at its start and end), or for a held key the boundary it
-// waits before; below, the action; at the bottom, the event that triggered it. Action lines come from the agent outline, since the worker does
-// not know where actions are defined.
+// waits before; below, the action; at the bottom, the event that triggered it. Action lines come
+// from the agent outline, since the worker does not know where actions are defined.
 import type { CallPhase } from '../runtime/boundaries';
 import type { BoundarySnapshot } from '../worker/protocol';
 import type { OutlineAction } from './agentOutline';

@@ -150,6 +150,55 @@ describe('the thread model: one key stopped, the others held', () => {
   });
 });
 
+describe('the thread model: three keys', () => {
+  let s: Session;
+  beforeEach(async () => {
+    s = await startSession();
+  });
+  afterEach(async () => {
+    await endSession(s);
+  });
+
+  it('a step on one of three keys moves it alone; the two others stay where they are', async () => {
+    const stopped = nextStop(s);
+    await launch(s, { program: ORDERS, inputs: [ALICE, BOB, CAROL], stopOnEntry: true });
+    const entry = await stopped;
+    const bob = await untilThreadOf(s, 'bob');
+    const carol = await untilThreadOf(s, 'carol');
+    await untilTop(s, bob, /^held before checkout · start$/);
+    await untilTop(s, carol, /^held before checkout · start$/);
+    for (const expected of [
+      'price #0 · plan decided (execute)',
+      'charge #1 · plan decided (execute)',
+      'receipt #2 · plan decided (execute)',
+    ]) {
+      const { event, top } = await step(s, 'next', carol);
+      assert.equal(event.body.threadId, carol);
+      assert.equal(top.name, expected);
+    }
+    assert.equal(await topOf(s, entry.event.body.threadId!), 'checkout · start');
+    assert.equal(await topOf(s, bob), 'held before checkout · start');
+    assert.deepEqual(await slotsOf(s, 'bob'), []);
+    assert.deepEqual(await slotsOf(s, 'alice'), []);
+  });
+
+  it('refuses to step back a held key, and answers exceptionInfo for the thread it names', async () => {
+    const stopped = nextStop(s);
+    await launch(s, { program: ORDERS, inputs: [ALICE, BOB], stopOnEntry: true });
+    await stopped;
+    const bob = await untilThreadOf(s, 'bob');
+    await untilTop(s, bob, /^held before/);
+    await assert.rejects(
+      s.dc.stepBackRequest({ threadId: bob }),
+      /bob is held before its next boundary, not stopped: step it first/,
+    );
+    await assert.rejects(
+      s.dc.exceptionInfoRequest({ threadId: bob }),
+      /this thread is not stopped on an exception/,
+    );
+  });
+});
+
 describe('the thread model: breakpoints with several keys', () => {
   let s: Session;
   beforeEach(async () => {
