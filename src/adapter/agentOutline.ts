@@ -284,8 +284,13 @@ function reconcilerRanges(
   argsStart: number,
   argsCode: string,
 ): Array<[number, number]> {
-  const m = /(?:^|[\s,{])reconciler\s*([:(])/.exec(argsCode);
+  const m = /(?:^|[\s,{])reconciler\s*([:(,}])/.exec(argsCode);
   if (!m) return [];
+  if (m[1] === ',' || m[1] === '}') {
+    // Shorthand `{ reconciler }`: a function of that name in this file.
+    const body = namedFunctionBody(code, 'reconciler');
+    return body ? [body] : [];
+  }
   const at = argsStart + m.index + m[0].length - 1;
   if (m[1] === '(') {
     const body = bodyFromParen(code, at);

@@ -17,7 +17,7 @@ export function makeFolder(dir: string): void {
       stat = fs.statSync(at);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') throw error;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
     }
     if (stat) {
       if (!stat.isDirectory())
