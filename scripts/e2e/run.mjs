@@ -98,10 +98,35 @@ async function closeDialogs(page, dialogsFile) {
     .catch(() => undefined);
 }
 
-async function waitForResults(file, server, page, dialogsFile) {
+// No API tells an extension whether a quick pick is shown, nor which row is active: while the
+// suites run, the quick input's rows and active row are written down, so a suite answers a pick
+// only once it shows, and accepts only the row it means (support.ts: answerQuickPick).
+async function recordQuickPick(page, quickPickFile) {
+  const state = await page
+    .evaluate(() => {
+      const widget = document.querySelector('.quick-input-widget');
+      const visible = !!widget && widget.style.display !== 'none' && widget.offsetParent !== null;
+      const rows = visible
+        ? [...widget.querySelectorAll('.quick-input-list .monaco-list-row')]
+        : [];
+      return {
+        visible,
+        rows: rows.map((r) => ({
+          index: Number(r.getAttribute('data-index')),
+          label: r.querySelector('.label-name')?.textContent?.trim() ?? '',
+          active: r.classList.contains('focused'),
+        })),
+      };
+    })
+    .catch(() => undefined);
+  if (state) writeFileSync(quickPickFile, JSON.stringify({ at: Date.now(), ...state }));
+}
+
+async function waitForResults(file, server, page, dialogsFile, quickPickFile) {
   const deadline = Date.now() + RESULTS_TIMEOUT_MS;
   while (Date.now() < deadline) {
     await closeDialogs(page, dialogsFile);
+    await recordQuickPick(page, quickPickFile);
     if (server.exited() !== null) throw new Error(`code-server exited (${server.exited()})`);
     const activationError = failedActivation(server);
     if (activationError) throw new Error(activationError);
@@ -245,6 +270,7 @@ async function main() {
   const resultsFile = join(runDir, 'results.json');
   const dialogsFile = join(runDir, 'dialogs.jsonl');
   writeFileSync(dialogsFile, '');
+  const quickPickFile = join(runDir, 'quickpick.json');
   // The driver extension writes every durable-agent session's DAP traffic here.
   const dapLogFile = join(runDir, 'dap.log');
   writeFileSync(dapLogFile, '');
@@ -264,6 +290,7 @@ async function main() {
     env: {
       DURABLE_E2E_RESULTS: resultsFile,
       DURABLE_E2E_DIALOGS: dialogsFile,
+      DURABLE_E2E_QUICKPICK: quickPickFile,
       DURABLE_E2E_DAP_LOG: dapLogFile,
     },
   });
@@ -283,7 +310,7 @@ async function main() {
   let passed = 0;
   let failed = 0;
   try {
-    const results = await waitForResults(resultsFile, server, page, dialogsFile);
+    const results = await waitForResults(resultsFile, server, page, dialogsFile, quickPickFile);
     log(`extension-host suites finished in ${secs(t0)}`);
     printSuiteReport(results);
     passed += results.passes.length;

@@ -528,11 +528,32 @@ export async function eventually<T>(
   }
 }
 
+const quickPickFile = process.env.DURABLE_E2E_QUICKPICK;
+
+interface QuickPickState {
+  at: number;
+  visible: boolean;
+  rows: Array<{ index: number; label: string; active: boolean }>;
+}
+
+/** The quick input as the e2e runner last saw it, if seen after `since`. */
+function quickPickSeen(since: number): QuickPickState | undefined {
+  try {
+    const state = JSON.parse(fs.readFileSync(quickPickFile!, 'utf8')) as QuickPickState;
+    return state.at >= since ? state : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Answers the quick pick that the command behind `picked` opens, by position, and waits for the
- * command to finish. No API reads a quick pick from an extension, nor says when one is shown: the
- * selection moves down `index` rows and is accepted, again until the command settles (when the
- * pick was not shown yet, both do nothing). The caller checks the effect.
+ * command to finish. No API reads a quick pick from an extension, nor says when one is shown.
+ * Where the e2e runner watches the workbench (DURABLE_E2E_QUICKPICK), it waits until the pick
+ * shows, moves to row `index`, and accepts only once the runner sees that row active; a command
+ * may ask the adapter something before its pick shows (Inject Crash asks where it stands), so
+ * moving at a guessed time loses moves on a loaded machine. Elsewhere it guesses: it moves and
+ * accepts again until the command settles. The caller checks the effect.
  */
 export async function answerQuickPick(
   picked: Thenable<unknown>,
@@ -545,8 +566,30 @@ export async function answerQuickPick(
     () => (settled = true),
   );
   const deadline = Date.now() + timeoutMs;
-  // The moves must not start before the pick shows, or the first ones are lost and the wrong row
-  // is accepted: a command may ask the adapter something first (Inject Crash asks where it stands).
+  if (quickPickFile) {
+    const since = Date.now();
+    await eventually(
+      () => (quickPickSeen(since)?.visible ? true : undefined),
+      'the quick pick to show',
+      timeoutMs,
+    );
+    for (;;) {
+      await vscode.commands.executeCommand('quickInput.first');
+      for (let i = 0; i < index; i++)
+        await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+      const moved = Date.now();
+      const seen = await eventually(() => quickPickSeen(moved), 'the quick pick after the moves');
+      if (seen.visible && seen.rows.find((r) => r.active)?.index === index) break;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `row ${index} of the quick pick never became active (rows: ${JSON.stringify(seen.rows)})`,
+        );
+      }
+    }
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await picked;
+    return;
+  }
   await sleep(1000);
   while (!settled) {
     if (Date.now() > deadline) throw new Error(`no quick pick answered within ${timeoutMs} ms`);
