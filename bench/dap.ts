@@ -157,7 +157,7 @@ async function stepFigures(): Promise<void> {
   for (let i = 0; i < STEPS; i++) {
     stopped = nextStop();
     const start = performance.now();
-    worker.send({ type: 'resume', mode: 'next' });
+    worker.send({ type: 'resume', mode: 'next', key: 'k' });
     await stopped;
     raw.push(performance.now() - start);
   }

@@ -12,6 +12,11 @@ export interface OutlineCall {
   /** The function id the call will have when it can be read statically: `{ id: '…' }`, else
    *  the first argument's identifier. */
   functionId?: string;
+  /** The line of the call's closing parenthesis (a call's arguments may span lines). */
+  endLine: number;
+  /** The lines of its `reconciler` option (the value written there, and the body of a function
+   *  it names in this file). */
+  reconciler?: Array<[number, number]>;
 }
 
 export interface OutlineAction {
@@ -259,6 +264,46 @@ function bodyFromParen(code: string, paren: number): [number, number] | undefine
   return end === -1 ? undefined : [open, end];
 }
 
+/** The end of the value that starts at `from`: the `,` or closing bracket that ends it. */
+function valueEnd(code: string, from: number): number {
+  let depth = 0;
+  for (let i = from; i < code.length; i++) {
+    const c = code[i];
+    if (OPEN[c]) depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (depth === 0) return i - 1;
+      depth--;
+    } else if (c === ',' && depth === 0) return i - 1;
+  }
+  return code.length - 1;
+}
+
+/** Offsets of a call's `reconciler` option: its value, and the function it names, if any. */
+function reconcilerRanges(
+  code: string,
+  argsStart: number,
+  argsCode: string,
+): Array<[number, number]> {
+  const m = /(?:^|[\s,{])reconciler\s*([:(,}])/.exec(argsCode);
+  if (!m) return [];
+  if (m[1] === ',' || m[1] === '}') {
+    // Shorthand `{ reconciler }`: a function of that name in this file.
+    const body = namedFunctionBody(code, 'reconciler');
+    return body ? [body] : [];
+  }
+  const at = argsStart + m.index + m[0].length - 1;
+  if (m[1] === '(') {
+    const body = bodyFromParen(code, at);
+    return body ? [[at, body[1]]] : [];
+  }
+  const end = valueEnd(code, at + 1);
+  const ranges: Array<[number, number]> = [[at, end]];
+  const named = /^\s*([A-Za-z_$][\w$]*)\s*$/.exec(code.slice(at + 1, end + 1))?.[1];
+  const body = named ? namedFunctionBody(code, named) : undefined;
+  if (body) ranges.push(body);
+  return ranges;
+}
+
 export function outlineSource(text: string): AgentOutline {
   const code = blankNonCode(text);
   const where = lineIndex(text);
@@ -274,7 +319,18 @@ export function outlineSource(text: string): AgentOutline {
     if (idOption)
       functionId = stringAt(text, code, paren + 1 + idOption.index + idOption[0].length);
     functionId ??= /^\s*([A-Za-z_$][\w$]*)\s*[,)]/.exec(argsCode + ')')?.[1];
-    calls.push({ line, column, api: m[1] as OutlineCall['api'], functionId });
+    const endLine = close === -1 ? line : where(close).line;
+    const reconciler = reconcilerRanges(code, paren + 1, argsCode).map(
+      ([from, to]): [number, number] => [where(from).line, where(to).line],
+    );
+    calls.push({
+      line,
+      column,
+      api: m[1] as OutlineCall['api'],
+      functionId,
+      endLine,
+      ...(reconciler.length > 0 ? { reconciler } : {}),
+    });
   }
 
   const actions: OutlineAction[] = [];

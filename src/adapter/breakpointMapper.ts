@@ -1,7 +1,8 @@
-// DAP breakpoints as the worker's stop rules. A line stops the agent only where a durable call is
-// made on it (a callSite rule) or, inside an action's run function, when that action starts (an
-// actionStart rule); any other line can never stop, and says so. Function breakpoints name an
-// action or a durable function id, so each becomes both rules.
+// DAP breakpoints as the worker's stop rules. A line stops the agent where the debugger can stop
+// on it: a durable call's line (and the lines of its arguments) at the call; a reconciler's lines
+// just before it runs; an action's first and last lines when it starts and ends. Any other line
+// cannot stop, and says why (unverified). Function breakpoints name an action or a durable
+// function id, so each becomes both rules.
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { isValidHitCondition } from '../worker/stopRules';
 import type { StopRule } from '../worker/protocol';
@@ -62,30 +63,59 @@ export class BreakpointMapper {
     const invalid = this.checkConditions(req);
     if (invalid) return { bp: { ...bp, message: invalid }, rules: [] };
     if (!outline) return { bp: { ...bp, message: `cannot read ${file}` }, rules: [] };
-    const call = outline.calls.find((c) => c.line === req.line);
     const extra = {
+      origin: 'line' as const,
       condition: req.condition || undefined,
       hitCondition: req.hitCondition || undefined,
     };
-    if (call) {
-      const rule: StopRule = {
-        id: this.ruleId(id),
-        on: { callSite: { file, line: req.line } },
-        ...extra,
-      };
-      return { bp: { ...bp, verified: true, column: call.column }, rules: [rule] };
+    const verified = (on: StopRule['on'][], message?: string, column?: number): Mapped => ({
+      bp: { ...bp, verified: true, ...(column ? { column } : {}), ...(message ? { message } : {}) },
+      rules: on.map((o) => ({ id: this.ruleId(id), on: o, ...extra })),
+    });
+    const call = outline.calls.find((c) => c.line === req.line);
+    if (call) return verified([{ callSite: { file, line: req.line } }], undefined, call.column);
+    // A reconciler runs inside the attempt, only for a PENDING slot (on recovery): stop just
+    // before it runs, on its call's line.
+    const reconciled = outline.calls.filter((c) =>
+      c.reconciler?.some(([from, to]) => req.line >= from && req.line <= to),
+    );
+    if (reconciled.length > 0) {
+      const lines = [...new Set(reconciled.map((c) => c.line))];
+      return verified(
+        lines.map((line) => ({ reconcilerOf: { file, line } })),
+        `stops just before this reconciler runs (at the call on line ${lines.join(', ')}, plan "reconcile"): on recovery, when the call's slot was left PENDING`,
+      );
+    }
+    const spanned = outline.calls.find((c) => req.line > c.line && req.line <= c.endLine);
+    if (spanned) {
+      return verified(
+        [{ callSite: { file, line: spanned.line } }],
+        `stops at the durable call that starts on line ${spanned.line}, when its plan is decided`,
+      );
     }
     const action = actionAt(outline, req.line);
+    if (action && (req.line === action.runLine || req.line === action.bodyStart))
+      return verified([{ actionStart: action.name }], `stops when action "${action.name}" starts`);
+    if (action && req.line === action.bodyEnd) {
+      return verified(
+        [{ actionEnd: action.name }],
+        `stops when action "${action.name}" returns or throws (before its completion is persisted)`,
+      );
+    }
     if (action) {
-      const rule: StopRule = { id: this.ruleId(id), on: { actionStart: action.name }, ...extra };
-      const message = `stops when action "${action.name}" starts: only lines with a durable call stop inside an action`;
-      return { bp: { ...bp, verified: true, message }, rules: [rule] };
+      return {
+        bp: {
+          ...bp,
+          message: `this line holds no durable call, so the debugger cannot stop on it: inside action "${action.name}" it stops at durable calls (ctx.durableExecute), at the action's first line (when it starts) and its last line (when it ends)`,
+        },
+        rules: [],
+      };
     }
     return {
       bp: {
         ...bp,
         message:
-          "this line can never stop: it holds no durable call (ctx.durableExecute) and is not inside an action's run function",
+          "this line can never stop: it holds no durable call (ctx.durableExecute) and is not inside an action's run function or a reconciler",
       },
       rules: [],
     };
@@ -102,6 +132,7 @@ export class BreakpointMapper {
       const invalid = this.checkConditions(req);
       if (invalid) return { bp: { id, verified: false, message: invalid }, rules: [] };
       const extra = {
+        origin: 'function' as const,
         condition: req.condition || undefined,
         hitCondition: req.hitCondition || undefined,
       };
@@ -166,6 +197,20 @@ export class BreakpointMapper {
     for (const list of this.bySource.values()) for (const m of list) all.push(...m.rules);
     for (const m of this.functions) all.push(...m.rules);
     return all;
+  }
+
+  /**
+   * A rule the worker turned off (its condition cannot work): its breakpoint, now unverified
+   * with the reason, for a `breakpoint` changed event; undefined when it is gone already.
+   */
+  ruleFailed(ruleId: number, message: string): DebugProtocol.Breakpoint | undefined {
+    const bpId = this.owner.get(ruleId);
+    if (bpId === undefined) return undefined;
+    const all = [...[...this.bySource.values()].flat(), ...this.functions];
+    const m = all.find((x) => x.bp.id === bpId);
+    if (!m) return undefined;
+    m.bp = { ...m.bp, verified: false, message };
+    return m.bp;
   }
 
   /** The DAP breakpoint ids behind the rules a stop names. */

@@ -38,6 +38,7 @@ export function capabilities(): DebugProtocol.Capabilities {
     supportsTerminateRequest: true,
     supportsExceptionInfoRequest: true,
     supportsEvaluateForHovers: false,
+    supportsClipboardContext: true,
     exceptionBreakpointFilters: EXCEPTION_FILTERS.map((filter) => ({ filter, ...FILTERS[filter] })),
   };
 }

@@ -49,12 +49,18 @@ describe('crashing the call where the agent is stopped', () => {
     });
   });
 
-  it('refuses a point the call has reached or passed', () => {
-    assert.match(
-      crashHerePlan(stoppedAt('returned'), 'after-pending') as string,
-      /call #1 \(charge\) of alice#0\/0\/checkout is already at before-outcome, so after-pending has passed/,
+  it('refuses a point the call has passed, and says which points are still to come', () => {
+    assert.equal(
+      crashHerePlan(stoppedAt('returned'), 'after-pending'),
+      'call #1 (charge) of alice#0/0/checkout is past after-pending (it is at before-outcome): pick a point still to come for it (after-outcome), or crash now',
     );
-    assert.match(crashHerePlan(stoppedAt('planned'), 'before-call') as string, /has passed/);
+  });
+
+  it('refuses the point where the call stands now, offering a crash now or the points to come', () => {
+    assert.equal(
+      crashHerePlan(stoppedAt('planned'), 'before-call'),
+      'call #1 (charge) of alice#0/0/checkout is stopped at its before-call point now: crash now to kill the process here, or pick a point still to come for it (after-pending, before-outcome, after-outcome)',
+    );
   });
 
   it('refuses after-pending for a call without a reconciler, and any point of a replayed call', () => {

@@ -86,5 +86,12 @@ export function crashHerePlan(
     return `${name} is replayed from its slot: it runs nothing and persists nothing, so no crash point of it is left`;
   if (point === 'after-pending' && !call.hasReconciler)
     return `${name} has no reconciler, so no PENDING slot is persisted for it and after-pending never comes: pick before-outcome or after-outcome`;
-  return `${name} is already at ${CALL_POINTS[reached(b.phase)]}, so ${point} has passed for it: pick a later point, or crash now`;
+  const still = reachableCallPoints(b.phase, call.plan.path, call.hasReconciler);
+  const options =
+    still.length > 0
+      ? `pick a point still to come for it (${still.join(', ')})`
+      : 'no point of it is still to come';
+  if (CALL_POINTS[reached(b.phase)] === point)
+    return `${name} is stopped at its ${point} point now: crash now to kill the process here, or ${options}`;
+  return `${name} is past ${point} (it is at ${CALL_POINTS[reached(b.phase)]}): ${options}, or crash now`;
 }

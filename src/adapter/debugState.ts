@@ -9,7 +9,13 @@ import { outlineFile, type AgentOutline } from './agentOutline';
 import type { AttemptRun } from './attemptRun';
 import type { LaunchPlan } from './launchConfig';
 import { attemptModel, callModel, payloadValue, slotModel, stateModel } from './scopeModels';
-import { heldFrames, stoppedFrames, type ActionFinder, type FrameModel } from './stackFrames';
+import {
+  heldFrames,
+  runningFrames,
+  stoppedFrames,
+  type ActionFinder,
+  type FrameModel,
+} from './stackFrames';
 import { journalSource, workerSource, type StateSource } from './stateSource';
 import { followStep, parsePath, PathError } from './valuePath';
 import { VariableTable } from './variables';
@@ -17,7 +23,7 @@ import { VariableTable } from './variables';
 export interface FrameInfo extends FrameModel {
   id: number;
   threadKey: string;
-  /** The frame belongs to the thread the worker is stopped on. */
+  /** The frame belongs to a key stopped at a boundary (not held, not running). */
   stopped: boolean;
 }
 
@@ -136,38 +142,59 @@ export class DebugState {
   frames(threadId: number): FrameInfo[] {
     const run = this.currentRun();
     const key = this.keyOf(threadId);
-    if (!run || key === undefined) return [];
-    const stop = run.state.stop;
-    const stopped = stop !== undefined && stop.boundary.exec.key === key;
+    if (!run || key === undefined || run.state.doneKeys.has(key)) return [];
+    const stop = run.state.stops.get(key);
+    const held = run.state.held.get(key);
+    const at = stop?.boundary ?? held;
     let models: FrameModel[];
-    if (stopped) {
-      const event = payloadValue(stop.boundary.exec.event) as { type?: string } | undefined;
-      models = stoppedFrames(stop.boundary, event?.type ?? 'event', this.findAction);
+    if (at) {
+      const event = payloadValue(at.exec.event) as { type?: string } | undefined;
+      const eventType = event?.type ?? 'event';
+      models = stop
+        ? stoppedFrames(at, eventType, this.findAction)
+        : heldFrames(at, eventType, this.findAction);
     } else {
       const position = run.state.position.get(key);
-      models = position ? heldFrames(position, this.findAction) : [];
+      models = position ? runningFrames(position, this.findAction, run.state.worldStopped) : [];
     }
     return models.map((m, i) => ({
       ...m,
       id: threadId * FRAMES_PER_THREAD + i,
       threadKey: key,
-      stopped,
+      stopped: stop !== undefined,
     }));
+  }
+
+  /** The key of a thread of the current attempt, or undefined when there is no such thread. */
+  liveKey(threadId: number): string | undefined {
+    const key = this.keyOf(threadId);
+    const run = this.currentRun();
+    return key !== undefined && run?.state.liveKeys.includes(key) ? key : undefined;
   }
 
   frame(frameId: number): FrameInfo | undefined {
     return this.frames(Math.floor(frameId / FRAMES_PER_THREAD))[frameId % FRAMES_PER_THREAD];
   }
 
-  /** The action state a frame looks at, and the stop when it is the stopped thread's. */
+  /**
+   * What a frame looks at: the boundary its key is stopped or held at (else the action state it
+   * is in); without a frame, the latest stop.
+   */
   private context(frameId: number | undefined) {
     const run = this.currentRun();
-    const stop = run?.state.stop;
+    if (!run) return undefined;
     const frame = frameId === undefined ? undefined : this.frame(frameId);
-    if (stop && (!frame || frame.stopped))
-      return { stop, stateId: stop.boundary.exec.stateId, run };
-    const position = frame && run?.state.position.get(frame.threadKey);
-    return position ? { stop: undefined, stateId: position.stateId, run } : undefined;
+    if (!frame) {
+      const stop = run.state.stop;
+      return stop
+        ? { boundary: stop.boundary, stateId: stop.boundary.exec.stateId, run }
+        : undefined;
+    }
+    const boundary =
+      run.state.stops.get(frame.threadKey)?.boundary ?? run.state.held.get(frame.threadKey);
+    if (boundary) return { boundary, stateId: boundary.exec.stateId, run };
+    const position = run.state.position.get(frame.threadKey);
+    return position ? { boundary: undefined, stateId: position.stateId, run } : undefined;
   }
 
   async scopes(frameId: number): Promise<DebugProtocol.Scope[]> {
@@ -176,7 +203,7 @@ export class DebugState {
     const source = this.storeSource();
     const head = await source.state(ctx.stateId);
     const scopes: DebugProtocol.Scope[] = [];
-    const b = ctx.stop?.boundary;
+    const b = ctx.boundary;
     const call = b && callModel(b);
     if (call)
       scopes.push({
@@ -231,7 +258,11 @@ export class DebugState {
   }
 
   /** Looks a path up (call.args[0], slots[2].result, ...): no code runs anywhere. */
-  async evaluate(expression: string, frameId: number | undefined): Promise<DebugProtocol.Variable> {
+  async evaluate(
+    expression: string,
+    frameId: number | undefined,
+    context?: string,
+  ): Promise<DebugProtocol.Variable> {
     const root = /^\s*([A-Za-z_$][\w$]*)/.exec(expression)?.[1];
     if (root === undefined || !ROOTS.includes(root)) {
       throw new PathError(
@@ -246,12 +277,12 @@ export class DebugState {
     let rest = steps;
     switch (root) {
       case 'call':
-        value = ctx.stop && callModel(ctx.stop.boundary);
+        value = ctx.boundary && callModel(ctx.boundary);
         if (value === undefined) throw new PathError('the agent is not stopped at a durable call');
         break;
       case 'event':
-        value = ctx.stop
-          ? payloadValue(ctx.stop.boundary.exec.event)
+        value = ctx.boundary
+          ? payloadValue(ctx.boundary.exec.event)
           : payloadValue((await source.state(ctx.stateId))!.event);
         break;
       case 'state': {
@@ -278,6 +309,9 @@ export class DebugState {
         );
     }
     for (const step of rest) value = followStep(value, step);
-    return this.table.variable(expression, value, expression);
+    const v = this.table.variable(expression, value, expression);
+    // Copy Value asks with the clipboard context: the whole text, not the cut one.
+    if (context === 'clipboard' && typeof value === 'string') v.value = value;
+    return v;
   }
 }

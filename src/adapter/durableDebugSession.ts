@@ -1,48 +1,33 @@
-// The DAP session of the `durable-agent` debug type: translates DAP requests into the worker
-// protocol and worker messages into DAP events. The agent runs in a worker child process; one
-// attempt is one worker (a crash kills it for real; recovery and time travel start another over
-// the same journal). Runs inline in the extension and standalone (debugAdapter.ts): never
-// import `vscode` here.
+// The DAP session of the `durable-agent` debug type: the DAP side of the debugger. It configures
+// breakpoints and filters, launches, restarts and ends, answers the inspection requests, and
+// hands the rest on: attempts (one worker process each) to attempts.ts, execution control to
+// executionControl.ts, the custom requests to customRequests.ts, and worker messages to
+// workerEvents.ts. Runs inline in the extension and standalone (debugAdapter.ts): never import
+// `vscode` here.
 //
 // Time travel (stepBack, reverseContinue) re-runs the current action from its start in a new
-// worker (attempt kind 'rewind') and stops at the earlier boundary. What re-runs: the action's
-// code outside durable calls runs again; durable calls whose outcome is persisted replay (the
-// function does not run); a call left PENDING goes to its reconciler, or without one runs again
-// (its side effect may happen twice); a call that had run but whose outcome was not persisted
-// runs again. Other keys go on from what the journal holds, as in a recovery.
+// worker (attempt kind 'rewind') and stops at the earlier boundary; see docs/debugging.md.
 import {
+  BreakpointEvent,
   DebugSession,
   Event,
+  ExitedEvent,
   InitializedEvent,
   TerminatedEvent,
-  ExitedEvent,
-  BreakpointEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as path from 'node:path';
-import type { AttemptKind } from '../runtime/stateStore';
-import {
-  EXCEPTION_FILTERS,
-  type ExceptionFilter,
-  type ResumeMode,
-  type WorkerFailure,
-} from '../worker/protocol';
-import { AttemptRun } from './attemptRun';
+import { EXCEPTION_FILTERS, type ExceptionFilter, type ResumeMode } from '../worker/protocol';
+import { Attempts, describeFailure, type AttemptHost } from './attempts';
+import type { AttemptRun, ReadyMessage } from './attemptRun';
 import { BreakpointMapper } from './breakpointMapper';
-import { crashRequestPlan } from './crashRequest';
-import { CUSTOM_EVENTS, type InjectCrashArguments, type SlotsArguments } from './customProtocol';
-import {
-  checkLaunchArguments,
-  LaunchConfigError,
-  type LaunchArguments,
-  type LaunchPlan,
-} from './launchConfig';
-import { DebugState } from './debugState';
-import { FolderLock } from './folderLock';
-import { reverseContinueTarget, stepBackTarget, type TravelTarget } from './timeTravel';
-import { slotsBody, timelineBody } from './viewData';
-import { WorkerEvents, type OutputCategory } from './workerEvents';
 import { capabilities } from './capabilities';
+import { CUSTOM_EVENTS } from './customProtocol';
+import { CustomRequests } from './customRequests';
+import { DebugState } from './debugState';
+import { ExecutionControl, type Outcome } from './executionControl';
+import { checkLaunchArguments, LaunchConfigError, type LaunchArguments } from './launchConfig';
+import { WorkerEvents, type OutputCategory } from './workerEvents';
 
 export interface DurableDebugSessionOptions {
   /** The worker bundle; default: worker.js beside this bundle. */
@@ -53,51 +38,107 @@ export interface DurableDebugSessionOptions {
 const CONFIGURATION_WAIT_MS = 2000;
 
 export class DurableDebugSession extends DebugSession {
-  private readonly workerScript: string;
-  private plan: LaunchPlan | undefined;
-  private run: AttemptRun | undefined;
+  readonly attempts: Attempts;
+  readonly state: DebugState;
   private readonly breakpoints = new BreakpointMapper();
   private exceptionFilters: ExceptionFilter[] = [];
-  private readonly state: DebugState;
   private configured = false;
   private onConfigured: (() => void) | undefined;
-  private ended = false;
-  /** Set while breakpoints are held back until a time-travel target is reached. */
-  private rearmOnStop = false;
-  /** What to start when the current worker dies of its crash (restartFrame). */
-  private afterCrash: { stopAt: { stateId: string; ordinal: number } } | undefined;
+  private clientInvalidates = false;
   private readonly events: WorkerEvents;
-  /** The state folder, held from launch to the end of the session (folderLock.ts). */
-  private readonly folderLock = new FolderLock();
+  private readonly control: ExecutionControl;
+  private readonly custom: CustomRequests;
 
   constructor(options: DurableDebugSessionOptions | boolean = {}) {
     super();
     // DebugSession.run() passes `false` (an obsolete argument): the defaults apply then.
     const opts = typeof options === 'object' ? options : {};
-    this.workerScript = opts.workerScript ?? path.join(__dirname, 'worker.js');
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
-    this.state = new DebugState(() => this.run);
+    this.attempts = new Attempts(
+      opts.workerScript ?? path.join(__dirname, 'worker.js'),
+      this.attemptHost(),
+    );
+    this.state = new DebugState(() => this.attempts.run);
     this.events = new WorkerEvents(
       {
         sendEvent: (e) => this.sendEvent(e),
         breakpointIds: (ids) => this.breakpoints.breakpointIds(ids),
         beforeStop: () => {
           this.state.resetVariables();
-          if (this.rearmOnStop) {
-            this.rearmOnStop = false;
-            this.pushDebugSettings();
-          }
+          this.attempts.beforeStop();
         },
-        attemptDone: (exitCode) => void this.end(exitCode),
+        attemptDone: (exitCode) => void this.attempts.end(exitCode),
+        ruleFailed: (ruleId, message) => {
+          const bp = this.breakpoints.ruleFailed(ruleId, message);
+          if (bp) this.sendEvent(new BreakpointEvent('changed', bp));
+        },
+        canInvalidate: () => this.clientInvalidates,
       },
       this.state,
     );
+    this.control = new ExecutionControl(this);
+    this.custom = new CustomRequests({
+      attempts: this.attempts,
+      state: this.state,
+      say: (text, category) => this.say(text, category),
+    });
+  }
+
+  private attemptHost(): AttemptHost {
+    return {
+      debugSettings: () => ({
+        rules: this.breakpoints.rules(),
+        exceptionFilters: this.exceptionFilters,
+      }),
+      started: (run, ready) => this.attemptStarted(run, ready),
+      message: (run, m) => this.events.translate(run, m),
+      output: (text, category) => this.say(text, category),
+      retired: (run) => this.events.retireThreads(run),
+      killed: (run) => {
+        if (!run.state.finished) this.events.attempt({ attempt: run.state.attempt, phase: 'end' });
+      },
+      ended: (exitCode) => {
+        this.events.flushSlotsChanged();
+        this.sendEvent(new ExitedEvent(exitCode));
+        this.sendEvent(new TerminatedEvent());
+      },
+    };
+  }
+
+  private attemptStarted(run: AttemptRun, ready: ReadyMessage): void {
+    this.state.learnActions(ready.actions.map((a) => a.name));
+    for (const w of ready.warnings) this.say(`warning: ${w}\n`, 'console');
+    for (const bp of this.breakpoints.reverifyFunctions(this.state.known()))
+      this.sendEvent(new BreakpointEvent('changed', bp));
+    const crash = this.attempts.plan?.crash;
+    if (run.kind !== 'rewind' && crash?.functionId !== undefined) {
+      const known = this.state.known().functions;
+      if (!known.has(crash.functionId)) {
+        this.say(
+          `warning: "crash.call": no durable call of "${crash.functionId}" is in this agent's source (function ids seen: ${[...known].join(', ') || 'none'}); the crash stays armed for it\n`,
+          'console',
+        );
+      }
+    }
+    this.sendEvent(
+      new Event('process', {
+        name: this.attempts.plan!.program,
+        systemProcessId: run.pid,
+        isLocalProcess: true,
+        startMethod: 'launch',
+      }),
+    );
+    this.sendEvent(new Event(CUSTOM_EVENTS.worker, { pid: run.pid, kind: run.kind }));
   }
 
   // ---- configuration --------------------------------------------------------------------
 
-  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+  protected override initializeRequest(
+    response: DebugProtocol.InitializeResponse,
+    args: DebugProtocol.InitializeRequestArguments,
+  ): void {
+    this.clientInvalidates = args.supportsInvalidatedEvent === true;
     response.body = capabilities();
     this.sendResponse(response);
     this.sendEvent(new InitializedEvent());
@@ -131,7 +172,7 @@ export class DurableDebugSession extends DebugSession {
       })),
     };
     this.sendResponse(response);
-    this.pushDebugSettings();
+    this.attempts.pushDebugSettings();
   }
 
   protected override setFunctionBreakPointsRequest(
@@ -142,7 +183,7 @@ export class DurableDebugSession extends DebugSession {
       breakpoints: this.breakpoints.setFunctionBreakpoints(args.breakpoints, this.state.known()),
     };
     this.sendResponse(response);
-    this.pushDebugSettings();
+    this.attempts.pushDebugSettings();
   }
 
   protected override setExceptionBreakPointsRequest(
@@ -152,50 +193,39 @@ export class DurableDebugSession extends DebugSession {
     const known = new Set<string>(EXCEPTION_FILTERS);
     const ids = [...args.filters, ...(args.filterOptions ?? []).map((o) => o.filterId)];
     this.exceptionFilters = [...new Set(ids)].filter((f): f is ExceptionFilter => known.has(f));
-    response.body = { breakpoints: ids.map(() => ({ verified: true })) };
+    response.body = {
+      breakpoints: ids.map((id) =>
+        known.has(id)
+          ? { verified: true }
+          : { verified: false, message: `unknown exception filter "${id}"` },
+      ),
+    };
     this.sendResponse(response);
-    this.pushDebugSettings();
+    this.attempts.pushDebugSettings();
   }
 
-  /** The running worker follows breakpoint changes at once. */
-  private pushDebugSettings(): void {
-    if (this.rearmOnStop) return;
-    this.run?.client.send({
-      type: 'debug',
-      debug: { rules: this.breakpoints.rules(), exceptionFilters: this.exceptionFilters },
-    });
-  }
-
-  // ---- launch, attempts, end ------------------------------------------------------------
+  // ---- launch, restart, end -------------------------------------------------------------
 
   protected override async launchRequest(
     response: DebugProtocol.LaunchResponse,
     args: DebugProtocol.LaunchRequestArguments,
   ): Promise<void> {
-    let plan: LaunchPlan;
+    let plan;
     try {
       plan = checkLaunchArguments(args as LaunchArguments);
     } catch (error) {
       return this.fail(response, launchErrorText(error));
     }
-    this.plan = plan;
     // Before any wait: breakpoint requests that come meanwhile are checked against the program.
     this.state.setProgram(plan.program);
-    const refused = await this.folderLock.hold(plan.stateDir, plan.program);
-    if (refused) {
-      this.plan = undefined;
-      return this.fail(response, refused);
-    }
-    const run = this.spawn(plan.fresh ? 'run' : 'recover');
+    const refused = await this.attempts.hold(plan);
+    if (refused) return this.fail(response, refused);
+    const run = this.attempts.prepare(plan);
     await this.configurationDone();
-    this.startAttempt(
-      run,
-      { fresh: plan.fresh, crash: plan.crash, stopOnEntry: plan.stopOnEntry },
-      (failure) => {
-        if (failure) return this.fail(response, describeFailure(failure));
-        this.sendResponse(response);
-      },
-    );
+    this.attempts.begin(run, (failure) => {
+      if (failure) return this.fail(response, describeFailure(failure));
+      this.sendResponse(response);
+    });
   }
 
   private configurationDone(): Promise<void> {
@@ -209,263 +239,113 @@ export class DurableDebugSession extends DebugSession {
     });
   }
 
-  private spawn(kind: AttemptKind): AttemptRun {
-    const run = new AttemptRun(this.plan!, this.workerScript, kind);
-    this.run = run;
-    return run;
-  }
-
-  /** Starts the attempt in `run`; `done` hears whether it started. */
-  private startAttempt(
-    run: AttemptRun,
-    options: {
-      fresh: boolean;
-      crash?: LaunchPlan['crash'];
-      stopOnEntry?: boolean;
-      stopAt?: { stateId: string; ordinal: number };
-    },
-    done: (failure?: WorkerFailure) => void,
-  ): void {
-    this.rearmOnStop = options.stopAt !== undefined;
-    // Time travel holds breakpoints back, or the re-run would stop at the replayed calls first.
-    const debug = options.stopAt
-      ? { stopAt: options.stopAt, rules: [], exceptionFilters: [] }
-      : {
-          stopOnEntry: options.stopOnEntry,
-          rules: this.breakpoints.rules(),
-          exceptionFilters: this.exceptionFilters,
-        };
-    run.start(
-      { fresh: options.fresh, crash: options.crash, debug, lock: this.folderLock.current },
-      {
-        started: (ready) => {
-          this.state.learnActions(ready.actions.map((a) => a.name));
-          for (const w of ready.warnings) this.say(`warning: ${w}\n`, 'console');
-          for (const bp of this.breakpoints.reverifyFunctions(this.state.known()))
-            this.sendEvent(new BreakpointEvent('changed', bp));
-          this.sendEvent(
-            new Event('process', {
-              name: this.plan!.program,
-              systemProcessId: run.pid,
-              isLocalProcess: true,
-              startMethod: 'launch',
-            }),
-          );
-          this.sendEvent(new Event(CUSTOM_EVENTS.worker, { pid: run.pid, kind: run.kind }));
-          done();
-        },
-        failed: (failure) => {
-          if (this.run === run) this.run = undefined;
-          done(failure);
-        },
-        message: (m) => {
-          if (this.run === run) this.events.translate(run, m);
-        },
-        output: (text, category) => this.say(text, category),
-        exit: () => {
-          if (this.run === run) this.onWorkerExit(run);
-        },
-      },
-    );
-  }
-
-  private onWorkerExit(run: AttemptRun): void {
-    this.run = undefined;
-    this.events.retireThreads(run);
-    if (run.killedOnPurpose || this.ended || run.state.done) return;
-    if (run.state.crash) {
-      const next = this.afterCrash;
-      this.afterCrash = undefined;
-      if (next || this.plan?.autoRecover) {
-        this.recoverNow(next?.stopAt, (failure) => {
-          if (failure) {
-            this.say(`the recovery did not start: ${describeFailure(failure)}\n`, 'stderr');
-            void this.end(1);
-          }
-        });
-      } else
-        this.say(
-          'the attempt crashed: run Recover (the `recover` request) to start the recovery attempt\n',
-          'console',
-        );
-      return;
+  protected override async restartRequest(
+    response: DebugProtocol.RestartResponse,
+    args: DebugProtocol.RestartArguments,
+  ): Promise<void> {
+    let plan = this.attempts.plan;
+    if (args?.arguments) {
+      try {
+        plan = checkLaunchArguments(args.arguments as LaunchArguments);
+      } catch (error) {
+        return this.fail(response, launchErrorText(error));
+      }
     }
-    this.say("the agent's process ended unexpectedly before the attempt finished\n", 'stderr');
-    void this.end(1);
-  }
-
-  private recoverNow(
-    stopAt: { stateId: string; ordinal: number } | undefined,
-    done: (failure?: WorkerFailure) => void,
-  ): void {
-    const run = this.spawn('recover');
-    this.startAttempt(
-      run,
-      { fresh: false, stopOnEntry: stopAt ? undefined : this.plan!.stopOnEntry, stopAt },
-      done,
-    );
-  }
-
-  /** Ends the session: the worker is killed, then exited and terminated are sent, once. */
-  private async end(exitCode: number): Promise<void> {
-    if (this.ended) return;
-    this.ended = true;
-    const run = this.run;
-    this.run = undefined;
-    if (run) await run.kill();
-    await this.folderLock.release();
-    this.events.flushSlotsChanged();
-    this.sendEvent(new ExitedEvent(exitCode));
-    this.sendEvent(new TerminatedEvent());
-  }
-
-  private async killCurrent(): Promise<void> {
-    const run = this.run;
-    if (!run) return;
-    await run.kill();
-    if (!run.state.finished) this.events.attempt({ attempt: run.state.attempt, phase: 'end' });
+    if (!plan) return this.fail(response, 'nothing to restart: the session was not launched');
+    await this.attempts.killCurrent();
+    const refused = await this.attempts.hold(plan);
+    if (refused) return this.fail(response, refused);
+    this.state.setProgram(plan.program);
+    this.attempts.begin(this.attempts.prepare(plan), (failure) => {
+      if (failure) return this.fail(response, describeFailure(failure));
+      this.sendResponse(response);
+    });
   }
 
   protected override async terminateRequest(
     response: DebugProtocol.TerminateResponse,
   ): Promise<void> {
-    await this.end(0);
+    await this.attempts.end(0);
     this.sendResponse(response);
   }
 
   protected override async disconnectRequest(
     response: DebugProtocol.DisconnectResponse,
   ): Promise<void> {
-    this.ended = true;
-    await this.run?.kill();
-    this.run = undefined;
-    await this.folderLock.release();
+    await this.attempts.stopAll();
     this.sendResponse(response);
     this.shutdown();
   }
 
-  protected override async restartRequest(
-    response: DebugProtocol.RestartResponse,
-    args: DebugProtocol.RestartArguments,
-  ): Promise<void> {
-    if (args?.arguments) {
-      try {
-        this.plan = checkLaunchArguments(args.arguments as LaunchArguments);
-      } catch (error) {
-        return this.fail(response, launchErrorText(error));
-      }
-    }
-    const plan = this.plan;
-    if (!plan) return this.fail(response, 'nothing to restart: the session was not launched');
-    await this.killCurrent();
-    const refused = await this.folderLock.hold(plan.stateDir, plan.program);
-    if (refused) return this.fail(response, refused);
-    this.afterCrash = undefined;
-    this.ended = false;
-    const run = this.spawn(plan.fresh ? 'run' : 'recover');
-    this.startAttempt(
-      run,
-      { fresh: plan.fresh, crash: plan.crash, stopOnEntry: plan.stopOnEntry },
-      (failure) => {
-        if (failure) return this.fail(response, describeFailure(failure));
-        this.sendResponse(response);
-      },
-    );
-  }
-
   /** Inline in the extension host, a session can be disposed without a disconnect. */
   override dispose(): void {
-    this.ended = true;
-    const run = this.run;
-    this.run = undefined;
-    void Promise.resolve(run?.kill()).then(() => this.folderLock.release());
+    void this.attempts.stopAll();
     super.dispose();
   }
 
-  // ---- execution control ----------------------------------------------------------------
+  // ---- execution control (executionControl.ts) ------------------------------------------
 
-  private resume(response: DebugProtocol.Response, mode: ResumeMode): void {
-    const run = this.run;
-    if (!run?.state.stop) return this.fail(response, 'the agent is not stopped', false);
-    run.state.stop = undefined;
-    this.state.resetVariables();
-    run.client.send({ type: 'resume', mode });
-    if (mode === 'continue') response.body = { allThreadsContinued: true };
-    this.sendResponse(response);
+  private resume(response: DebugProtocol.Response, threadId: number, mode: ResumeMode): void {
+    this.answer(response, this.control.resume(threadId, mode));
   }
 
-  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
-    this.resume(response, 'continue');
+  protected override continueRequest(
+    response: DebugProtocol.ContinueResponse,
+    args: DebugProtocol.ContinueArguments,
+  ): void {
+    this.resume(response, args.threadId, 'continue');
   }
-  protected override nextRequest(response: DebugProtocol.NextResponse): void {
-    this.resume(response, 'next');
+  protected override nextRequest(
+    response: DebugProtocol.NextResponse,
+    args: DebugProtocol.NextArguments,
+  ): void {
+    this.resume(response, args.threadId, 'next');
   }
-  protected override stepInRequest(response: DebugProtocol.StepInResponse): void {
-    this.resume(response, 'stepIn');
+  protected override stepInRequest(
+    response: DebugProtocol.StepInResponse,
+    args: DebugProtocol.StepInArguments,
+  ): void {
+    this.resume(response, args.threadId, 'stepIn');
   }
-  protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
-    this.resume(response, 'stepOut');
-  }
-
-  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
-    this.run?.client.send({ type: 'pause' });
-    this.sendResponse(response);
-  }
-
-  protected override stepBackRequest(response: DebugProtocol.StepBackResponse): void {
-    const run = this.run;
-    const stop = run?.state.stop;
-    if (!run || !stop) return this.fail(response, 'the agent is not stopped', false);
-    void this.travel(
-      response,
-      stepBackTarget(stop.boundary, run.state.callsMade(stop.boundary.exec.stateId)),
-    );
+  protected override stepOutRequest(
+    response: DebugProtocol.StepOutResponse,
+    args: DebugProtocol.StepOutArguments,
+  ): void {
+    this.resume(response, args.threadId, 'stepOut');
   }
 
-  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
-    const stop = this.run?.state.stop;
-    if (!stop) return this.fail(response, 'the agent is not stopped', false);
-    void this.travel(response, reverseContinueTarget(stop.boundary));
+  protected override pauseRequest(
+    response: DebugProtocol.PauseResponse,
+    args: DebugProtocol.PauseArguments,
+  ): void {
+    this.answer(response, this.control.pause(args.threadId));
   }
 
-  /** Re-runs the current action in a new worker up to the target boundary (not a crash). */
-  private async travel(response: DebugProtocol.Response, target: TravelTarget): Promise<void> {
-    const stateId = this.run!.state.stop!.boundary.exec.stateId;
-    if ('refused' in target) return this.fail(response, target.refused, false);
-    await this.killCurrent();
-    const run = this.spawn('rewind');
-    this.startAttempt(
-      run,
-      { fresh: false, stopAt: { stateId, ordinal: target.ordinal } },
-      (failure) => {
-        if (failure) {
-          this.fail(response, describeFailure(failure));
-          void this.end(1);
-        } else this.sendResponse(response);
-      },
-    );
+  protected override async stepBackRequest(
+    response: DebugProtocol.StepBackResponse,
+    args: DebugProtocol.StepBackArguments,
+  ): Promise<void> {
+    this.answer(response, await this.control.travel(args.threadId, 'stepBack'));
+  }
+
+  protected override async reverseContinueRequest(
+    response: DebugProtocol.ReverseContinueResponse,
+    args: DebugProtocol.ReverseContinueArguments,
+  ): Promise<void> {
+    this.answer(response, await this.control.travel(args.threadId, 'reverseContinue'));
   }
 
   protected override restartFrameRequest(
     response: DebugProtocol.RestartFrameResponse,
     args: DebugProtocol.RestartFrameArguments,
   ): void {
-    const run = this.run;
-    const stop = run?.state.stop;
-    const frame = this.state.frame(args.frameId);
-    if (!run || !stop || !frame || frame.threadKey !== stop.boundary.exec.key) {
-      return this.fail(response, 'restart frame needs the agent stopped in that action', false);
-    }
-    // A crash now, then a recovery that stops at the start of this very action.
-    this.afterCrash = { stopAt: { stateId: stop.boundary.exec.stateId, ordinal: 1 } };
-    run.client.send({ type: 'injectCrash', crash: { point: 'before-call' }, now: true });
-    this.sendResponse(response);
+    this.answer(response, this.control.restartFrame(args.frameId));
   }
 
   // ---- inspection -----------------------------------------------------------------------
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
-    const keys = this.run?.state.keys ?? [];
+    const keys = this.attempts.run?.state.liveKeys ?? [];
     response.body = { threads: keys.map((key) => ({ id: this.state.threadId(key), name: key })) };
     this.sendResponse(response);
   }
@@ -493,48 +373,45 @@ export class DurableDebugSession extends DebugSession {
     response: DebugProtocol.ScopesResponse,
     args: DebugProtocol.ScopesArguments,
   ): Promise<void> {
-    try {
-      response.body = { scopes: await this.state.scopes(args.frameId) };
-      this.sendResponse(response);
-    } catch (error) {
-      this.fail(response, (error as Error).message, false);
-    }
+    await this.answerAsync(response, async () => ({
+      body: { scopes: await this.state.scopes(args.frameId) },
+    }));
   }
 
   protected override async variablesRequest(
     response: DebugProtocol.VariablesResponse,
     args: DebugProtocol.VariablesArguments,
   ): Promise<void> {
-    try {
-      response.body = { variables: await this.state.variables(args) };
-      this.sendResponse(response);
-    } catch (error) {
-      this.fail(response, (error as Error).message, false);
-    }
+    await this.answerAsync(response, async () => ({
+      body: { variables: await this.state.variables(args) },
+    }));
   }
 
   protected override async evaluateRequest(
     response: DebugProtocol.EvaluateResponse,
     args: DebugProtocol.EvaluateArguments,
   ): Promise<void> {
-    try {
-      const v = await this.state.evaluate(args.expression, args.frameId);
-      response.body = {
-        result: v.value,
-        type: v.type,
-        variablesReference: v.variablesReference,
-        indexedVariables: v.indexedVariables,
+    await this.answerAsync(response, async () => {
+      const v = await this.state.evaluate(args.expression, args.frameId, args.context);
+      return {
+        body: {
+          result: v.value,
+          type: v.type,
+          variablesReference: v.variablesReference,
+          indexedVariables: v.indexedVariables,
+        },
       };
-      this.sendResponse(response);
-    } catch (error) {
-      this.fail(response, (error as Error).message, false);
-    }
+    });
   }
 
-  protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
-    const stop = this.run?.state.stop;
+  protected override exceptionInfoRequest(
+    response: DebugProtocol.ExceptionInfoResponse,
+    args: DebugProtocol.ExceptionInfoArguments,
+  ): void {
+    const key = this.state.liveKey(args.threadId);
+    const stop = key === undefined ? undefined : this.attempts.run?.state.stops.get(key);
     if (!stop || stop.reason !== 'exception')
-      return this.fail(response, 'not stopped on an exception', false);
+      return this.fail(response, 'this thread is not stopped on an exception', false);
     const b = stop.boundary;
     const error = b.kind === 'action-end' ? b.error : b.call?.outcome?.error;
     response.body = {
@@ -548,72 +425,16 @@ export class DurableDebugSession extends DebugSession {
     this.sendResponse(response);
   }
 
-  // ---- custom requests ------------------------------------------------------------------
+  // ---- custom requests (customRequests.ts) ----------------------------------------------
 
   protected override async customRequest(
     command: string,
     response: DebugProtocol.Response,
     args: unknown,
   ): Promise<void> {
-    try {
-      switch (command) {
-        case 'injectCrash':
-          return this.injectCrash(response, (args ?? {}) as InjectCrashArguments);
-        case 'recover':
-          return this.recover(response);
-        case 'slots':
-          response.body = await slotsBody(
-            this.state.source(this.plan),
-            (args ?? {}) as SlotsArguments,
-            (f, n) => this.state.callSite(f, n),
-          );
-          return this.sendResponse(response);
-        case 'timeline':
-          response.body = await timelineBody(
-            this.state.source(this.plan),
-            this.state.allCallSites(),
-          );
-          return this.sendResponse(response);
-        default:
-          return this.fail(response, `unknown request "${command}"`, false);
-      }
-    } catch (error) {
-      // The views ask for slots and timeline on their own and keep their last data on failure:
-      // a worker exiting under a refresh is no news for the user.
-      this.fail(response, (error as Error).message, false);
-    }
-  }
-
-  private injectCrash(response: DebugProtocol.Response, args: InjectCrashArguments): void {
-    const run = this.run;
-    if (!run || run.state.finished)
-      return this.fail(response, 'no attempt is running: launch, restart or recover first');
-    const request = crashRequestPlan(args, run.state.stop);
-    if (typeof request === 'string') return this.fail(response, request);
-    const { crash, now } = request;
-    run.client.send({ type: 'injectCrash', crash, now });
-    if (!now) {
-      const where = crash.stateId ?? crash.action;
-      const call = crash.index !== undefined ? ` call #${crash.index}` : '';
-      this.say(
-        `a crash is armed at ${crash.point}${where ? ` of ${where}` : ''}${call}\n`,
-        'console',
-      );
-    }
-    this.sendResponse(response);
-  }
-
-  private async recover(response: DebugProtocol.Response): Promise<void> {
-    if (!this.plan) return this.fail(response, 'nothing to recover: the session was not launched');
-    if (this.ended) return this.fail(response, 'the session has ended');
-    // A crashed worker announces its crash just before it dies: wait for the death.
-    if (this.run?.state.crash) await this.run.client.exited;
-    if (this.run)
-      return this.fail(response, 'an attempt is still running: inject a crash first, or restart');
-    this.recoverNow(undefined, (failure) => {
-      if (failure) return this.fail(response, describeFailure(failure));
-      this.sendResponse(response);
-    });
+    // The views ask for slots and timeline on their own and keep their last data on failure,
+    // and the extension tells the user of a refused request itself: never shown twice.
+    await this.answerAsync(response, () => this.custom.handle(command, args));
   }
 
   // ---- helpers --------------------------------------------------------------------------
@@ -622,7 +443,34 @@ export class DurableDebugSession extends DebugSession {
     this.events.say(text, category);
   }
 
+  private answer(response: DebugProtocol.Response, outcome: Outcome): void {
+    if ('refused' in outcome) return this.fail(response, outcome.refused, false);
+    if (outcome.body) response.body = outcome.body;
+    this.sendResponse(response);
+  }
+
+  /** Answers with what `work` gives; anything it throws is a refusal: a request never hangs. */
+  private async answerAsync(
+    response: DebugProtocol.Response,
+    work: () => Promise<Outcome>,
+  ): Promise<void> {
+    let outcome: Outcome;
+    try {
+      outcome = await work();
+    } catch (error) {
+      outcome = { refused: (error as Error)?.message ?? String(error) };
+    }
+    try {
+      this.answer(response, outcome);
+    } catch (error) {
+      // The body could not be sent (a value too deep to serialise): say so instead.
+      this.fail(response, `the answer could not be sent: ${(error as Error).message}`, false);
+    }
+  }
+
   private fail(response: DebugProtocol.Response, message: string, showUser = true): void {
+    // A body that failed to serialise must not ride along with the error.
+    response.body = undefined;
     this.sendErrorResponse(response, { id: 1, format: message, showUser });
   }
 }
@@ -630,17 +478,4 @@ export class DurableDebugSession extends DebugSession {
 function launchErrorText(error: unknown): string {
   if (error instanceof LaunchConfigError) return error.message;
   return `cannot launch: ${(error as Error)?.stack ?? String(error)}`;
-}
-
-function describeFailure(f: WorkerFailure): string {
-  switch (f.kind) {
-    case 'compile':
-      return `the agent does not compile: ${f.message}`;
-    case 'state':
-      return `the state folder cannot be used: ${f.message}`;
-    case 'input':
-      return `bad inputs: ${f.message}`;
-    default:
-      return f.message;
-  }
 }

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { validateInputs, type AgentInput } from '../runtime/agentRunner';
+import { makeFolder } from '../runtime/makeFolder';
 import { CrashSpecError, validateCrashPlan } from '../worker/crashPlan';
 import { InputsFileError, readInputsFile } from '../worker/inputsFile';
 import type { CrashPlan } from '../worker/protocol';
@@ -113,9 +114,7 @@ function checkInputs(args: LaunchArguments, base: string): AgentInput[] {
 /** Creates the state folder if needed and proves it writable, so a bad one fails the launch. */
 function checkStateDir(dir: string): void {
   try {
-    fs.mkdirSync(dir, { recursive: true });
-    if (!fs.statSync(dir).isDirectory())
-      throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
+    makeFolder(dir);
     const probe = path.join(dir, `.durable-run-probe-${process.pid}`);
     fs.writeFileSync(probe, '');
     fs.rmSync(probe, { force: true });

@@ -1,7 +1,7 @@
 // The stack a key's thread shows: on top, where the user's code stands (the durable call's line
-// and phase, or the action's own line at its start and end); below, the action; at the bottom,
-// the event that triggered it. Action lines come from the agent outline, since the worker does
-// not know where actions are defined.
+// and phase, or the action's own line at its start and end), or for a held key the boundary it
+// waits before; below, the action; at the bottom, the event that triggered it. Action lines come
+// from the agent outline, since the worker does not know where actions are defined.
 import type { CallPhase } from '../runtime/boundaries';
 import type { BoundarySnapshot } from '../worker/protocol';
 import type { OutlineAction } from './agentOutline';
@@ -90,7 +90,26 @@ export function stoppedFrames(
   return [top, ...below];
 }
 
-/** The frames of a key held at its next boundary while another key is stopped. */
-export function heldFrames(p: ActionPosition, find: ActionFinder): FrameModel[] {
-  return [actionFrame(p.action, find, ' (held)'), eventFrame('event', p.key, p.seq)];
+/**
+ * The frames of a key held while another key is stopped: where it waits, before the boundary it
+ * has reached (its breakpoints there are checked when it is released).
+ */
+export function heldFrames(
+  b: BoundarySnapshot,
+  eventType: string,
+  find: ActionFinder,
+): FrameModel[] {
+  const [top, ...below] = stoppedFrames(b, eventType, find);
+  return [{ ...top, name: `held before ${top.name}` }, ...below];
+}
+
+/** The frames of a key between two boundaries: the action it runs (held at its next boundary
+ *  when the others are stopped). */
+export function runningFrames(
+  p: ActionPosition,
+  find: ActionFinder,
+  stopping: boolean,
+): FrameModel[] {
+  const detail = stopping ? ' (running to its next boundary)' : ' (running)';
+  return [actionFrame(p.action, find, detail), eventFrame('event', p.key, p.seq)];
 }

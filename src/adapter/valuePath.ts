@@ -1,7 +1,9 @@
 // The expressions the debugger understands: paths into decoded payloads, such as
 // `call.args[0].orderId`, `slots[3].result.get("eur")` or `event.attributes["input"]`. They are
 // the evaluateNames of every variable, so Watch and Copy as Expression work, and they are looked
-// up, never run: no code executes in the agent, and none in the adapter.
+// up, never run: no code executes in the agent, and none in the adapter. One rule for names: a
+// path reaches what the Variables view shows as a child (own enumerable properties; an Error's
+// name, message and stack too), never a prototype.
 
 export type PathStep =
   | { kind: 'prop'; name: string }
@@ -9,7 +11,9 @@ export type PathStep =
   /** Map lookup by a primitive key. */
   | { kind: 'get'; key: unknown }
   /** The i-th entry of a Map ({ key, value }) or item of a Set, in iteration order. */
-  | { kind: 'at'; index: number };
+  | { kind: 'at'; index: number }
+  /** A piece of a string: a page of a long one. */
+  | { kind: 'slice'; from: number; to: number };
 
 export interface ParsedPath {
   root: string;
@@ -89,6 +93,12 @@ export function parsePath(expression: string): ParsedPath {
   let i = root.length;
   while (i < text.length) {
     const rest = text.slice(i);
+    const slice = /^\.slice\(\s*(\d+)\s*,\s*(\d+)\s*\)/.exec(rest);
+    if (slice) {
+      steps.push({ kind: 'slice', from: Number(slice[1]), to: Number(slice[2]) });
+      i += slice[0].length;
+      continue;
+    }
     const method = /^\.(get|at)\(/.exec(rest);
     if (method) {
       const end = closing(text, i + method[0].length, ')');
@@ -125,10 +135,16 @@ export function parsePath(expression: string): ParsedPath {
       continue;
     }
     throw new PathError(
-      `"${expression}": cannot read "${rest}" (paths use .name, [index], ["name"], .get(key), .at(index))`,
+      `"${expression}": cannot read "${rest}" (paths use .name, [index], ["name"], .get(key), .at(index), .slice(from, to))`,
     );
   }
   return { root, steps };
+}
+
+/** The names a value's children have in the Variables view: what a path may name. */
+export function childNames(value: object): string[] {
+  const own = Object.keys(value);
+  return value instanceof Error ? ['name', 'message', 'stack', ...own] : own;
 }
 
 /** Follows one step from a decoded value. */
@@ -162,15 +178,13 @@ export function followStep(value: unknown, step: PathStep): unknown {
         return value[step.index];
       }
       return followStep(value, { kind: 'prop', name: String(step.index) });
+    case 'slice':
+      if (typeof value !== 'string') return fail('.slice() applies to a string');
+      return (value as string).slice(step.from, step.to);
     case 'prop': {
       if (typeof value !== 'object' || value === null)
         fail(`cannot read "${step.name}" of ${value === null ? 'null' : typeof value}`);
-      if (
-        !Object.prototype.hasOwnProperty.call(value, step.name) &&
-        !(value instanceof Error && step.name in value)
-      ) {
-        fail(`there is no "${step.name}" here`);
-      }
+      if (!childNames(value as object).includes(step.name)) fail(`there is no "${step.name}" here`);
       return (value as Record<string, unknown>)[step.name];
     }
   }

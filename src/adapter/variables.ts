@@ -1,7 +1,9 @@
 // Decoded payloads as DAP variables: typed trees (Map entries, Set items, Date, BigInt, Error
 // with its stack, registered classes) with previews and evaluateNames, behind variable handles
 // that live until the worker resumes. Long arrays and the slots of an action are paged with
-// indexedVariables, so an action with 100k slots expands one page at a time.
+// indexedVariables, so an action with 100k slots expands one page at a time; a long string is
+// shown cut, and expands into pages of its text. Cyclic values expand as deep as one likes (a
+// child is the same object again): previews never follow a reference past the first level.
 import { Handles } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { keyLiteral, propPath } from './valuePath';
@@ -13,7 +15,9 @@ export type Container =
   /** A scope whose contents need a question to the worker first. */
   | { kind: 'scope'; load: () => Promise<Record<string, unknown>>; path: string }
   /** The slots of one action state, fetched a page at a time. */
-  | { kind: 'slots'; stateId: string; count: number; path: string };
+  | { kind: 'slots'; stateId: string; count: number; path: string }
+  /** A long string, shown a page of text at a time. */
+  | { kind: 'text'; text: string; path: string };
 
 /** Where slot pages come from: the running worker, or the journal after a crash. */
 export type SlotPager = (
@@ -25,6 +29,8 @@ export type SlotPager = (
 /** Above this many items an array, Set or Map is shown in pages. */
 const PAGE = 100;
 const PREVIEW_LENGTH = 120;
+/** A string longer than this is shown cut, and expands into pages of this many characters. */
+export const TEXT_PAGE = 1000;
 
 function typeName(value: unknown): string {
   if (value === null) return 'null';
@@ -46,11 +52,21 @@ function isDateValid(d: Date): boolean {
   return !Number.isNaN(d.getTime());
 }
 
-/** A one-line rendering; `depth` keeps nested previews short. */
+/** A long string's one line: its start, and how long it is. */
+function cutString(text: string): string {
+  const shown = JSON.stringify(text.slice(0, TEXT_PAGE));
+  return `${shown.slice(0, -1)}…" (${text.length} characters; expand for all of it)`;
+}
+
+/**
+ * A one-line rendering. Only the top level lists its items (`depth` 0): a nested object is
+ * `{…}`, so a preview never walks far into a value, and a cyclic one ends.
+ */
 export function preview(value: unknown, depth = 0): string {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(depth === 0 ? value : clip(value));
+      if (depth > 0) return JSON.stringify(clip(value));
+      return value.length > TEXT_PAGE ? cutString(value) : JSON.stringify(value);
     case 'bigint':
       return `${value}n`;
     case 'number':
@@ -67,27 +83,30 @@ export function preview(value: unknown, depth = 0): string {
   if (value === null) return 'null';
   if (value instanceof Date) return isDateValid(value) ? value.toISOString() : 'Invalid Date';
   if (value instanceof RegExp) return String(value);
-  if (value instanceof Error) return `${value.name}: ${value.message}`;
-  const nested = (items: string[], open: string, close: string) =>
-    depth > 0 ? `${open}…${close}` : clip(`${open}${items.join(', ')}${close}`);
+  if (value instanceof Error) return `${value.name}: ${clip(String(value.message))}`;
+  // Items are rendered only at the top level: `items` is not called below it.
+  const nested = (items: () => string[], open: string, close: string) =>
+    depth > 0 ? `${open}…${close}` : clip(`${open}${items().join(', ')}${close}`);
   if (value instanceof Map) {
-    const items = [...value]
-      .slice(0, 5)
-      .map(([k, v]) => `${preview(k, depth + 1)} => ${preview(v, depth + 1)}`);
+    const items = () =>
+      [...value]
+        .slice(0, 5)
+        .map(([k, v]) => `${preview(k, depth + 1)} => ${preview(v, depth + 1)}`);
     return `Map(${value.size}) ${nested(items, '{', value.size > 5 ? ', …}' : '}')}`;
   }
   if (value instanceof Set) {
-    const items = [...value].slice(0, 5).map((v) => preview(v, depth + 1));
+    const items = () => [...value].slice(0, 5).map((v) => preview(v, depth + 1));
     return `Set(${value.size}) ${nested(items, '{', value.size > 5 ? ', …}' : '}')}`;
   }
   if (Array.isArray(value)) {
-    const items = value.slice(0, 10).map((v) => preview(v, depth + 1));
+    const items = () => value.slice(0, 10).map((v) => preview(v, depth + 1));
     return `Array(${value.length}) ${nested(items, '[', value.length > 10 ? ', …]' : ']')}`;
   }
   const keys = Object.keys(value as object);
-  const items = keys
-    .slice(0, 8)
-    .map((k) => `${k}: ${preview((value as Record<string, unknown>)[k], depth + 1)}`);
+  const items = () =>
+    keys
+      .slice(0, 8)
+      .map((k) => `${k}: ${preview((value as Record<string, unknown>)[k], depth + 1)}`);
   const name = typeName(value);
   const body = nested(items, '{', keys.length > 8 ? ', …}' : '}');
   return name === 'Object' ? body : `${name} ${body}`;
@@ -133,7 +152,10 @@ export class VariableTable {
       evaluateName,
       variablesReference: 0,
     };
-    if (expandable(value)) {
+    if (typeof value === 'string' && value.length > TEXT_PAGE) {
+      v.variablesReference = this.create({ kind: 'text', text: value, path: evaluateName });
+      v.indexedVariables = Math.ceil(value.length / TEXT_PAGE);
+    } else if (expandable(value)) {
       v.variablesReference = this.create({ kind: 'value', value, path: evaluateName });
       const size = sizeOf(value);
       if (size !== undefined && size > PAGE) v.indexedVariables = size;
@@ -150,6 +172,7 @@ export class VariableTable {
     if (container.kind === 'scope')
       return this.children(await container.load(), container.path, args);
     if (container.kind === 'value') return this.children(container.value, container.path, args);
+    if (container.kind === 'text') return textPages(container.text, container.path, args);
     const start = Math.max(0, args.start ?? 0);
     const count = Math.min(args.count || container.count, container.count - start);
     if (count <= 0) return [];
@@ -209,6 +232,31 @@ export class VariableTable {
     }
     return out;
   }
+}
+
+/** The pages of a long string asked for (`start`/`count` count pages), each a string of its own. */
+function textPages(
+  text: string,
+  path: string,
+  args: DebugProtocol.VariablesArguments,
+): DebugProtocol.Variable[] {
+  if (args.filter === 'named') return [];
+  const pages = Math.ceil(text.length / TEXT_PAGE);
+  const start = Math.max(0, args.start ?? 0);
+  const end = Math.min(pages, start + (args.count || pages));
+  const out: DebugProtocol.Variable[] = [];
+  for (let i = start; i < end; i++) {
+    const from = i * TEXT_PAGE;
+    const to = Math.min(text.length, from + TEXT_PAGE);
+    out.push({
+      name: `[${from}…${to - 1}]`,
+      value: JSON.stringify(text.slice(from, to)),
+      type: 'string',
+      evaluateName: `${path}.slice(${from}, ${to})`,
+      variablesReference: 0,
+    });
+  }
+  return out;
 }
 
 /** `charge SUCCEEDED {…}`: the slot row's one line. */

@@ -1,7 +1,14 @@
 // Worker messages as DAP events: attempts, threads (one per key), stops, crashes, outputs and the
 // throttled slotsChanged event. What the session must do about them (re-arming breakpoints after
 // time travel, ending after the last attempt) it is told through the sink.
-import { Event, OutputEvent, StoppedEvent, ThreadEvent } from '@vscode/debugadapter';
+import {
+  ContinuedEvent,
+  Event,
+  InvalidatedEvent,
+  OutputEvent,
+  StoppedEvent,
+  ThreadEvent,
+} from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { FromWorker } from '../worker/protocol';
 import type { AttemptRun } from './attemptRun';
@@ -16,6 +23,10 @@ export interface EventSink {
   beforeStop(): void;
   /** The attempt ran to its end. */
   attemptDone(exitCode: number): void;
+  /** A breakpoint's stop rule cannot work (its condition names something unknown). */
+  ruleFailed(ruleId: number, message: string): void;
+  /** The client refreshes a thread's stack when told (`invalidated`): it said so at initialize. */
+  canInvalidate(): boolean;
 }
 
 export type OutputCategory = 'console' | 'stdout' | 'stderr';
@@ -61,6 +72,25 @@ export class WorkerEvents {
         return;
       case 'stopped':
         return this.stopped(m);
+      case 'held':
+        // The client fetched this key's stack when the other key stopped, before it got here.
+        if (this.sink.canInvalidate()) {
+          const threadId = this.state.threadId(m.boundary.exec.key);
+          this.sink.sendEvent(new InvalidatedEvent(['stacks'], threadId));
+        }
+        return;
+      case 'continued':
+        // A stop that crossed the continue on its way: the client was told it stopped.
+        for (const key of run.state.staleStops)
+          this.sink.sendEvent(new ContinuedEvent(this.state.threadId(key), m.all));
+        return;
+      case 'keyDone':
+        this.sink.sendEvent(new ThreadEvent('exited', this.state.threadId(m.key)));
+        return;
+      case 'ruleFailed':
+        this.sink.ruleFailed(m.ruleId, m.message);
+        this.say(`warning: ${m.message}; the breakpoint is off\n`, 'console');
+        return;
       case 'crash': {
         const call = m.index !== undefined ? ` call #${m.index} (${m.functionId})` : '';
         const where = m.stateId ? ` in ${m.stateId}${call}` : '';
@@ -119,7 +149,7 @@ export class WorkerEvents {
 
   /** The attempt's keys are gone with its worker; the next attempt announces them again. */
   retireThreads(run: AttemptRun): void {
-    for (const key of run.state.keys) {
+    for (const key of run.state.liveKeys) {
       this.sink.sendEvent(new ThreadEvent('exited', this.state.threadId(key)));
     }
     this.state.announced = 0;

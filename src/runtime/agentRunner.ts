@@ -101,8 +101,9 @@ export class AgentRunner {
     for (let seq = 0; seq < inputs.length; seq++) {
       const ok = await this.runInput(key, seq, inputs[seq], memory);
       // A failed input stops its key: later inputs of the key would see a state it never reached.
-      if (!ok) return;
+      if (!ok) break;
     }
+    this.hooks.keyDone?.(key);
   }
 
   private async runInput(

@@ -81,6 +81,8 @@ export interface RuntimeHooks {
    * needs it (a call still in flight when its action returned).
    */
   traceCallSite?(): () => SourceLocation | undefined;
+  /** The key has run all its inputs (or stopped at a failed one): it reaches no more boundaries. */
+  keyDone?(key: string): void;
 }
 
 export type { MemoryUpdate };

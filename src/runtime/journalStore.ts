@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyMutation, checkMutation, type ActionState, type StateMutation } from './actionState';
 import { DurableStateError, PayloadTooLargeError, StateFileError } from './errors';
+import { makeFolder } from './makeFolder';
 import type { StateStore, TimelineRecord } from './stateStore';
 import { runProblem, TimelineLog } from './timelineLog';
 
@@ -117,6 +118,31 @@ function writeFailed(error: unknown, file: string, doing: string): JournalWriteE
     file,
     code,
   );
+}
+
+/**
+ * How deep a journal line's JSON may nest. durable-run refuses to persist payloads nested more
+ * than 1000 levels, whose encoding (with superjson's type annotations) nests at most about 2000:
+ * a deeper line was not written by it, and would overflow the stack of every reader.
+ */
+const MAX_LINE_DEPTH = 2500;
+
+/** True when the JSON text nests brackets deeper than `limit` (strings skipped). */
+function nestedDeeperThan(text: string, limit: number): boolean {
+  if (text.length <= 2 * limit) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > limit) return true;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return false;
 }
 
 function tooLarge(m: StateMutation, bytes: number): string {
@@ -238,14 +264,7 @@ export class JournalStore implements StateStore {
     const dir = path.dirname(this.file);
     const temp = path.join(dir, `.${JOURNAL_FILE}.${process.pid}.tmp`);
     try {
-      try {
-        fs.mkdirSync(dir, { recursive: true });
-      } catch (error) {
-        // A recursive mkdir says ENOENT whatever stopped it (EROFS, EACCES...); a plain one says why.
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !fs.existsSync(path.dirname(dir)))
-          throw error;
-        fs.mkdirSync(dir);
-      }
+      makeFolder(dir);
       // Written aside and renamed, so a crash never leaves a journal without its header. A temp
       // file left by a crash here (pids are reused) is stale, so it goes first.
       fs.rmSync(temp, { force: true });
@@ -434,6 +453,12 @@ export class JournalStore implements StateStore {
       (line > 1 && typeof (value as { op?: unknown }).op !== 'string')
     ) {
       fail(line, 'the line is not a journal record (an object with an "op")');
+    }
+    if (nestedDeeperThan(text, MAX_LINE_DEPTH)) {
+      fail(
+        line,
+        `a value in it is nested more than ${MAX_LINE_DEPTH} levels deep, which durable-run never writes (it refuses payloads nested that deep), and which no view could show`,
+      );
     }
     return value;
   }

@@ -102,3 +102,16 @@ export function validateCrashPlan(value: unknown, where: string): CrashPlan {
   }
   return plan;
 }
+
+/**
+ * Why a planned crash can never strike in an agent with these actions (it names an action the
+ * agent does not have: a typo), or undefined. Function ids are only known as calls are made.
+ */
+export function unknownCrashAction(
+  plan: CrashPlan,
+  agent: string,
+  actions: readonly string[],
+): string | undefined {
+  if (plan.action === undefined || actions.includes(plan.action)) return undefined;
+  return `the crash names action "${plan.action}", which agent "${agent}" does not have (its actions: ${actions.join(', ')}); it could never strike`;
+}

@@ -37,7 +37,14 @@ export interface CrashPlan {
 export interface StopRule {
   id: number;
   on:
-    { callSite: { file: string; line: number } } | { actionStart: string } | { functionId: string };
+    | { callSite: { file: string; line: number } }
+    /** A line in a call's reconciler: the call on that line, planned with the reconcile path. */
+    | { reconcilerOf: { file: string; line: number } }
+    | { actionStart: string }
+    | { actionEnd: string }
+    | { functionId: string };
+  /** What the user set: a line (source) breakpoint or a function breakpoint (the stop's reason). */
+  origin: 'line' | 'function';
   condition?: string;
   hitCondition?: string;
 }
@@ -89,10 +96,13 @@ export type Query =
 
 export type ToWorker =
   | StartRequest
-  | { type: 'resume'; mode: ResumeMode }
-  | { type: 'pause' }
+  /** Continue releases every key; a step moves only `key` (see debugController.ts). */
+  | { type: 'resume'; mode: ResumeMode; key: string }
+  /** Stops `key` where it is held, else the first key at a boundary. */
+  | { type: 'pause'; key?: string }
   | { type: 'debug'; debug: DebugSettings }
-  | { type: 'injectCrash'; crash: CrashPlan; now: boolean }
+  /** `now` strikes where `key` (default: the latest stop) stands. */
+  | { type: 'injectCrash'; crash: CrashPlan; now: boolean; key?: string }
   | { type: 'query'; id: number; query: Query };
 
 /** A boundary as the worker reports it: the runtime's, made serialisable. */
@@ -192,7 +202,14 @@ export type FromWorker =
       /** The exception filter that stopped it (reason 'exception'). */
       filter?: ExceptionFilter;
     }
-  | { type: 'continued' }
+  /** The key reached a boundary while another is stopped: it waits there, not yet checked. */
+  | { type: 'held'; boundary: BoundarySnapshot }
+  /** These keys left their stop or hold: all of them on a continue, one on a step. */
+  | { type: 'continued'; keys: string[]; all: boolean }
+  /** The key has run all its inputs: its thread is gone. */
+  | { type: 'keyDone'; key: string }
+  /** A breakpoint condition cannot work (it names something not in its scope): the rule is off. */
+  | { type: 'ruleFailed'; ruleId: number; message: string }
   | {
       type: 'crash';
       attempt: number;

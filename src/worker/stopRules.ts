@@ -14,6 +14,17 @@ export function ruleApplies(rule: StopRule, b: Boundary): boolean {
   }
   if ('actionStart' in on)
     return b.kind === 'action-start' && !b.reused && b.exec.action === on.actionStart;
+  if ('actionEnd' in on) return b.kind === 'action-end' && b.exec.action === on.actionEnd;
+  if ('reconcilerOf' in on) {
+    const site = b.kind === 'call' && b.phase === 'planned' ? b.call.callSite : undefined;
+    return (
+      site !== undefined &&
+      b.kind === 'call' &&
+      b.call.plan.path === 'reconcile' &&
+      site.line === on.reconcilerOf.line &&
+      samePath(site.file, on.reconcilerOf.file)
+    );
+  }
   return b.kind === 'call' && b.phase === 'planned' && b.call.functionId === on.functionId;
 }
 
@@ -44,19 +55,26 @@ export function conditionScope(b: Boundary): Record<string, unknown> {
   return scope;
 }
 
-/** Evaluates a condition; an expression that throws counts as true, and the error is reported. */
+/**
+ * Evaluates a condition. An expression that throws counts as false, with the error to report;
+ * `unknownName` says it names something outside its scope, so it can never work.
+ */
 export function evaluateCondition(
   expression: string,
   b: Boundary,
-): { value: boolean; error?: string } {
+): { value: boolean; error?: string; unknownName?: boolean } {
+  const scope = conditionScope(b);
   try {
-    const scope = conditionScope(b);
     const fn = new Function(...Object.keys(scope), `return (${expression});`);
     return { value: Boolean(fn(...Object.values(scope))) };
   } catch (error) {
+    const unknownName = error instanceof ReferenceError;
+    const names = Object.keys(scope).join(', ');
+    const hint = unknownName ? `; a condition can use ${names}` : '';
     return {
-      value: true,
-      error: `breakpoint condition "${expression}" failed: ${(error as Error).message}`,
+      value: false,
+      unknownName,
+      error: `breakpoint condition "${expression}" failed: ${(error as Error).message}${hint}`,
     };
   }
 }

@@ -18,6 +18,7 @@ import { checkInputs } from '../runtime/stateMatch';
 import { MemoryStore, recordedInputs } from '../runtime/stateStore';
 import { AgentLoadError, compileAgent, loadAgent } from './agentLoader';
 import { makeCallSiteCapture, makeCallSiteTrace } from './callSite';
+import { unknownCrashAction } from './crashPlan';
 import { HaltableStore } from './haltableStore';
 import { leadsGroup, watchParent } from './parentDeath';
 import { summarizeState } from './stateSummary';
@@ -176,6 +177,14 @@ async function start(request: StartRequest, handle: Server | undefined): Promise
     if (error instanceof AgentLoadError) return fail(error.failure);
     throw error;
   }
+  const crashProblem =
+    request.crash &&
+    unknownCrashAction(
+      request.crash,
+      agent.name,
+      agent.actions.map((a) => a.name),
+    );
+  if (crashProblem) return fail({ kind: 'agent', message: crashProblem });
   let warnings: string[];
   try {
     ({ store, warnings } = openStore(request, agent.name));
@@ -224,6 +233,7 @@ async function start(request: StartRequest, handle: Server | undefined): Promise
       : undefined,
     captureCallSite: request.debug ? makeCallSiteCapture(__filename) : undefined,
     traceCallSite: request.debug ? undefined : makeCallSiteTrace(__filename),
+    keyDone: request.debug ? (key) => ctl.keyDone(key) : undefined,
   };
   const runner = new AgentRunner({ agent, store, hooks, kind: request.kind });
   attempt = runner.attempt;
@@ -293,16 +303,16 @@ process.on('message', (message: ToWorker, handle?: Server) => {
         );
       return;
     case 'resume':
-      controller?.resume(message.mode);
+      controller?.resume(message.mode, message.key);
       return;
     case 'pause':
-      controller?.pause();
+      controller?.pause(message.key);
       return;
     case 'debug':
       controller?.update(message.debug);
       return;
     case 'injectCrash':
-      void controller?.injectCrash(message.crash, message.now);
+      void controller?.injectCrash(message.crash, message.now, message.key);
       return;
     case 'query':
       try {

@@ -200,4 +200,32 @@ describe('durable-run on a state folder with no journal', () => {
     }
     assert.equal(fs.existsSync(state), false);
   });
+
+  it('a state folder the file system will not create is refused at once, not retried for ever', async (t) => {
+    if (process.platform !== 'linux') return t.skip('procfs is Linux only');
+    const { agent, inputs } = setup();
+    // procfs answers ENOENT for a new folder in /proc/1, although /proc/1 exists.
+    await inputError(
+      ['run', agent, '--inputs', inputs, '--state', '/proc/1/durable'],
+      /cannot create \/proc\/1\/durable\/journal\.jsonl: the file system does not let a folder be made in \/proc\/1/,
+    );
+  });
+
+  it('a journal with a value nested 100,000 levels deep is bad input, named by file and line', async () => {
+    const { agent, inputs, state } = setup();
+    assert.equal((await runCli(['run', agent, '--inputs', inputs, '--state', state])).code, 0);
+    const file = path.join(state, 'journal.jsonl');
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    fs.appendFileSync(
+      file,
+      `{"op":"slot","id":"k#0/0/a","index":0,"slot":{"functionId":"echo","argsDigest":"0000000000000000","status":"SUCCEEDED","result":{"json":${deep}}}}\n`,
+    );
+    const line = fs.readFileSync(file, 'utf8').trimEnd().split('\n').length;
+    for (const args of [['slots'], ['slots', '--json'], ['timeline', '--json']]) {
+      await inputError(
+        [...args, '--state', state],
+        new RegExp(`journal\\.jsonl:${line}: a value in it is nested more than 2500 levels deep`),
+      );
+    }
+  });
 });

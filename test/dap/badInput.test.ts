@@ -109,6 +109,44 @@ describe('bad launch input', () => {
     );
   });
 
+  it('refuses a planned crash at an action the agent does not have, naming its actions', async () => {
+    const message = await launchError(s, {
+      program: ORDERS,
+      inputs: ORDER_INPUTS,
+      crash: { point: 'before-outcome', action: 'nosuch' },
+    });
+    assert.match(
+      message,
+      /the crash names action "nosuch", which agent "orders" does not have \(its actions: checkout\); it could never strike/,
+    );
+  });
+
+  it('warns when a planned crash names a function id no call in the agent has, listing the ids', async () => {
+    const exited = s.dc.waitForEvent('exited');
+    await launch(s, {
+      program: ORDERS,
+      inputs: ORDER_INPUTS,
+      crash: { point: 'before-outcome', call: 'nosuchfn' },
+    });
+    await exited;
+    const warning = s.output.find((o) => o.text.includes('"nosuchfn"'));
+    assert.ok(warning, s.output.map((o) => o.text).join(''));
+    assert.match(warning.text, /function ids seen: price, charge, receipt/);
+  });
+
+  it('refuses at once a state folder the file system will not create', async (t) => {
+    if (process.platform !== 'linux') return t.skip('procfs is Linux only');
+    const message = await launchError(s, {
+      program: ORDERS,
+      inputs: ORDER_INPUTS,
+      stateDir: '/proc/1/durable',
+    });
+    assert.match(
+      message,
+      /"stateDir": cannot write the state folder \/proc\/1\/durable: the file system does not let a folder be made in \/proc\/1; choose another stateDir/,
+    );
+  });
+
   it('refuses a runtimeExecutable that cannot be started', async () => {
     const message = await launchError(s, {
       program: ORDERS,

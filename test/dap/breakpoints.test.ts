@@ -2,6 +2,7 @@
 // stop, conditional and hit-counted, on action names and function ids, and exception filters.
 import * as assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import type { DebugProtocol } from '@vscode/debugprotocol';
 import {
   endSession,
   launch,
@@ -43,8 +44,27 @@ describe('breakpoints', () => {
     assert.match(top.name, /^charge #1 · plan decided \(execute\)$/);
   });
 
-  it('stops at the start of the action for a line inside its body that holds no call, and says so', async () => {
+  it('leaves a line inside an action that holds no durable call unverified, with the reason, and never stops there', async () => {
     const line = lineOf(ORDERS, 'const order = event.attributes.input');
+    const exited = s.dc.waitForEvent('exited');
+    let stops = 0;
+    s.dc.on('stopped', () => stops++);
+    const set = await launch(
+      s,
+      { program: ORDERS, inputs: TWO_KEYS },
+      { lines: [{ file: ORDERS, line }] },
+    );
+    assert.equal(set.lines[0].verified, false);
+    assert.match(
+      set.lines[0].message ?? '',
+      /holds no durable call, so the debugger cannot stop on it/,
+    );
+    await exited;
+    assert.equal(stops, 0);
+  });
+
+  it('stops when the action starts for a breakpoint on its first line, reported as a breakpoint', async () => {
+    const line = lineOf(ORDERS, 'run: async (event, ctx)');
     const stopped = nextStop(s);
     const set = await launch(
       s,
@@ -52,9 +72,67 @@ describe('breakpoints', () => {
       { lines: [{ file: ORDERS, line }] },
     );
     assert.equal(set.lines[0].verified, true);
-    assert.match(set.lines[0].message ?? '', /stops when action "checkout" starts/);
+    const { event, top } = await stopped;
+    assert.equal(event.body.reason, 'breakpoint');
+    assert.deepEqual(event.body.hitBreakpointIds, [set.lines[0].id]);
+    assert.equal(top.name, 'checkout · start');
+    assert.equal(top.line, line);
+  });
+
+  it('stops when the action ends for a breakpoint on its last line', async () => {
+    const line = lineOf(ORDERS, "ctx.sendEvent({ type: 'OutputEvent'") + 1;
+    const stopped = nextStop(s);
+    const set = await launch(
+      s,
+      { program: ORDERS, inputs: ORDER_INPUTS },
+      { lines: [{ file: ORDERS, line }] },
+    );
+    assert.equal(set.lines[0].verified, true);
+    const { event, top } = await stopped;
+    assert.equal(event.body.reason, 'breakpoint');
+    assert.equal(top.name, 'checkout · returned (completion not persisted)');
+    assert.equal(top.line, line);
+  });
+
+  it('stops at the durable call for a line of its arguments', async () => {
+    const call = lineOf(ORDERS, 'durableExecute(charge');
+    const stopped = nextStop(s);
+    const set = await launch(
+      s,
+      { program: ORDERS, inputs: ORDER_INPUTS },
+      { lines: [{ file: ORDERS, line: call + 2 }] },
+    );
+    assert.equal(set.lines[0].verified, true);
+    assert.match(
+      set.lines[0].message ?? '',
+      new RegExp(`durable call that starts on line ${call}`),
+    );
     const { top } = await stopped;
-    assert.match(top.name, /checkout · start/);
+    assert.equal(top.name, 'charge #1 · plan decided (execute)');
+  });
+
+  it('stops in a recovery just before a reconciler runs for a breakpoint in its body, and never where it does not run', async () => {
+    const line = lineOf(ORDERS, 'reconciler: async ()');
+    const crashed = s.dc.waitForEvent('durableRun.crash');
+    let stops = 0;
+    s.dc.on('stopped', () => stops++);
+    const set = await launch(
+      s,
+      { program: ORDERS, inputs: TWO_KEYS, crash: { point: 'before-outcome', call: 'charge' } },
+      { lines: [{ file: ORDERS, line }] },
+    );
+    assert.equal(set.lines[0].verified, true);
+    assert.match(set.lines[0].message ?? '', /just before this reconciler runs/);
+    await crashed;
+    // The first attempt ran the charge, not its reconciler: it never stopped.
+    assert.equal(stops, 0);
+    const stopped = nextStop(s);
+    await s.dc.customRequest('recover', {});
+    const { event, top } = await stopped;
+    assert.equal(event.body.reason, 'breakpoint');
+    assert.deepEqual(event.body.hitBreakpointIds, [set.lines[0].id]);
+    assert.equal(top.name, 'charge #1 · plan decided (reconcile)');
+    assert.equal(top.line, lineOf(ORDERS, 'durableExecute(charge'));
   });
 
   it('leaves a line that can never stop unverified, with the reason', async () => {
@@ -80,6 +158,44 @@ describe('breakpoints', () => {
     );
     const { frames } = await stopped;
     assert.equal(frames[2].name, 'InputEvent key=bob seq=0');
+  });
+
+  it('turns a breakpoint whose condition names something unknown off, says why once, and never stops on it', async () => {
+    const line = lineOf(ORDERS, 'durableExecute(price');
+    const exited = s.dc.waitForEvent('exited');
+    const changed = s.dc.waitForEvent('breakpoint');
+    let stops = 0;
+    s.dc.on('stopped', () => stops++);
+    const set = await launch(
+      s,
+      { program: ORDERS, inputs: [...TWO_KEYS, { key: 'carol', input: { id: 'o3', cents: 1 } }] },
+      { lines: [{ file: ORDERS, line, condition: 'nosuchvar.x > 1' }] },
+    );
+    assert.equal(set.lines[0].verified, true);
+    const bp = ((await changed) as DebugProtocol.BreakpointEvent).body.breakpoint;
+    assert.equal(bp.id, set.lines[0].id);
+    assert.equal(bp.verified, false);
+    assert.match(bp.message ?? '', /nosuchvar is not defined; a condition can use key, seq/);
+    await exited;
+    assert.equal(stops, 0);
+    const warnings = s.output.filter((o) => o.text.includes('nosuchvar'));
+    assert.equal(warnings.length, 1, warnings.map((w) => w.text).join(''));
+  });
+
+  it('counts a condition that throws for a call as false, and warns once', async () => {
+    const line = lineOf(ORDERS, 'durableExecute(price');
+    const exited = s.dc.waitForEvent('exited');
+    let stops = 0;
+    s.dc.on('stopped', () => stops++);
+    await launch(
+      s,
+      { program: ORDERS, inputs: [...TWO_KEYS, { key: 'carol', input: { id: 'o3', cents: 1 } }] },
+      { lines: [{ file: ORDERS, line, condition: 'args[0].missing.deeper === 1' }] },
+    );
+    await exited;
+    assert.equal(stops, 0);
+    const warnings = s.output.filter((o) => o.text.includes('missing.deeper'));
+    assert.equal(warnings.length, 1, warnings.map((w) => w.text).join(''));
   });
 
   it('refuses a condition that does not compile', async () => {

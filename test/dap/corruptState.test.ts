@@ -107,4 +107,27 @@ describe('state folders the debugger cannot use', () => {
     await ended;
     assert.deepEqual(fs.readFileSync(file).subarray(0, before.length), before);
   });
+
+  it('answers slots with an error naming file and line when the journal holds a value nested 100,000 levels deep', async () => {
+    const stateDir = tempDir('durable-dap-state-');
+    const crashed = s.dc.waitForEvent('durableRun.crash');
+    await launch(s, {
+      program: ORDERS,
+      inputs: ORDER_INPUTS,
+      stateDir,
+      crash: { point: 'before-outcome', call: 'charge' },
+    });
+    await crashed;
+    // With the worker gone, the views read the journal: a hostile line is appended to it.
+    const file = path.join(stateDir, 'journal.jsonl');
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const line = `{"op":"slot","id":"alice#0/0/checkout","index":0,"slot":{"functionId":"price","argsDigest":"0000000000000000","status":"SUCCEEDED","result":{"json":${deep}}}}`;
+    fs.appendFileSync(file, line + '\n');
+    const lineNo = fs.readFileSync(file, 'utf8').trimEnd().split('\n').length;
+    await assert.rejects(
+      s.dc.customRequest('slots', {}),
+      new RegExp(`journal\\.jsonl:${lineNo}: a value in it is nested more than 2500 levels deep`),
+    );
+    await assert.rejects(s.dc.customRequest('timeline', {}), /nested more than 2500 levels deep/);
+  });
 });

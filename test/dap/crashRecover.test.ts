@@ -234,7 +234,7 @@ describe('crash and recover', () => {
     )!.name;
     await assert.rejects(
       s.dc.customRequest('injectCrash', { point: 'before-call', here: true }),
-      /before-call has passed/,
+      /is stopped at its before-call point now: crash now to kill the process here, or pick a point still to come for it \(after-pending, before-outcome, after-outcome\)/,
     );
     await s.dc.customRequest('injectCrash', { point: 'before-outcome', here: true });
     // The other key's charge goes on to its own before-outcome: only this key's strikes.

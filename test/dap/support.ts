@@ -14,6 +14,7 @@ export const ORDERS = path.join(FIXTURES, 'orders.ts');
 export const TYPES = path.join(FIXTURES, 'types.ts');
 export const DRIFTING = path.join(FIXTURES, 'drifting.ts');
 export const BUSY = path.join(FIXTURES, 'busy.ts');
+export const GATED = path.join(FIXTURES, 'gated.ts');
 
 export const ORDER_INPUTS = [{ key: 'alice', input: { id: 'o1', cents: 100 } }];
 
@@ -57,6 +58,10 @@ export async function startSession(): Promise<Session> {
     session.output.push({ category: e.body.category ?? 'console', text: e.body.output }),
   );
   for (const name of [
+    'stopped',
+    'continued',
+    'thread',
+    'breakpoint',
     'durableRun.crash',
     'durableRun.attempt',
     'durableRun.slotsChanged',
@@ -129,6 +134,55 @@ export async function launch(
   });
   await Promise.all([configure, s.dc.launch({ stateDir: tempDir(), ...args })]);
   return set;
+}
+
+/** A position in the session's events: `eventsSince` looks at what came after it. */
+export function mark(s: Session): number {
+  return s.events.length;
+}
+
+/** The events of that name received after `since`, in order. */
+export function eventsSince(s: Session, since: number, name: string): DebugProtocol.Event[] {
+  return s.events.slice(since).filter((e) => e.event === name);
+}
+
+/** The thread id of a key, from the threads request. */
+export async function threadOfKey(s: Session, key: string): Promise<number> {
+  const threads = (await s.dc.threadsRequest()).body.threads;
+  const thread = threads.find((t) => t.name === key);
+  assert.ok(thread, `no thread ${key} among ${threads.map((t) => t.name).join(', ')}`);
+  return thread.id;
+}
+
+/** Polls the threads until the key has one (a key shows up when it reaches its first boundary). */
+export async function untilThreadOf(s: Session, key: string, timeoutMs = 10_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const threads = (await s.dc.threadsRequest()).body.threads;
+    const thread = threads.find((t) => t.name === key);
+    if (thread) return thread.id;
+    if (Date.now() > deadline)
+      assert.fail(`no thread ${key} among ${threads.map((t) => t.name).join(', ')}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Polls a thread's top frame until its name matches (a key reaches its hold just after a stop). */
+export async function untilTop(s: Session, threadId: number, pattern: RegExp): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const frames = await stackOf(s, threadId).catch(() => []);
+    const name = frames[0]?.name ?? '(no frames)';
+    if (pattern.test(name)) return name;
+    if (Date.now() > deadline)
+      assert.fail(`thread ${threadId}'s top frame is "${name}", not ${pattern}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The name of a thread's top frame. */
+export async function topOf(s: Session, threadId: number): Promise<string> {
+  return (await stackOf(s, threadId))[0].name;
 }
 
 export function threadOf(e: DebugProtocol.Event): number {
