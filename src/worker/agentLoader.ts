@@ -87,6 +87,11 @@ export function loadAgent(program: string, code: string): Agent {
     (id: string) => (id === 'durable-run' ? api : baseRequire(id)),
     baseRequire,
   ) as NodeJS.Require;
+  // Node keeps the agent's source map only as long as its module lives (a weak reference), and
+  // nothing else holds this module once the agent is loaded: after the first garbage collection,
+  // stack traces and call sites would fall back to the compiled lines. In the module cache, as
+  // any module Node loads, it lives as long as the process.
+  (Module as unknown as { _cache: Record<string, Module> })._cache[program] = mod;
   try {
     mod._compile(code, program);
   } catch (error) {
