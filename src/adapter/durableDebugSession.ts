@@ -618,12 +618,20 @@ function launchErrorText(error: unknown): string {
   return `cannot launch: ${(error as Error)?.stack ?? String(error)}`;
 }
 
+/** What to do about a state folder that cannot be used, in the words of a launch configuration. */
+const STATE_REMEDIES: Record<string, string> = {
+  'start-fresh':
+    ' To start from empty state, debug again with "fresh": true (the default); the damaged journal is then kept aside.',
+  'own-state':
+    ' Give this agent a "stateDir" of its own in its launch configuration (without one, each agent file gets its own folder under .durable).',
+};
+
 function describeFailure(f: WorkerFailure): string {
   switch (f.kind) {
     case 'compile':
       return `the agent does not compile: ${f.message}`;
     case 'state':
-      return `the state folder cannot be used: ${f.message}`;
+      return `the state folder cannot be used: ${f.message}${STATE_REMEDIES[f.remedy ?? ''] ?? ''}`;
     case 'input':
       return `bad inputs: ${f.message}`;
     default:

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import {
+  defaultStateDir,
   isAgentFileName,
   isAgentSource,
   launchConfigFor,
@@ -86,7 +87,6 @@ describe('resolveLaunchConfig', () => {
       name: 'Debug agent agent.ts',
       program: '${workspaceFolder}/payments/agent.ts',
       inputsFile: '${workspaceFolder}/payments/inputs.jsonl',
-      stateDir: '${workspaceFolder}/.durable',
       fresh: true,
       autoRecover: false,
       cwd: '${workspaceFolder}',
@@ -155,15 +155,6 @@ describe('resolveLaunchConfig', () => {
     assert.equal(r.config.inputsFile, undefined);
   });
 
-  it('without a workspace folder, state lives beside the agent', () => {
-    const r = resolveLaunchConfig(
-      { type: '', request: '', name: '' },
-      ctx({ folder: undefined, activeAgentFile: agent }),
-    );
-    assert.ok('config' in r);
-    assert.equal(r.config.stateDir, `${path.dirname(agent)}/.durable`);
-  });
-
   it('rejects an unknown crash point and inputs given twice before anything starts', () => {
     const bad = resolveLaunchConfig(
       {
@@ -189,5 +180,39 @@ describe('resolveLaunchConfig', () => {
       ctx(),
     );
     assert.ok('error' in twice);
+  });
+});
+
+describe('defaultStateDir', () => {
+  const root = '${workspaceFolder}/.durable';
+  it('gives each agent file a folder of its own under the root, after its path in the workspace', () => {
+    assert.equal(
+      defaultStateDir(root, agent, folder),
+      path.join(folder, '.durable', 'payments', 'agent'),
+    );
+    const mailer = path.join(folder, 'mailer', 'agent.ts');
+    assert.notEqual(defaultStateDir(root, mailer, folder), defaultStateDir(root, agent, folder));
+    assert.equal(
+      defaultStateDir(root, path.join(folder, 'agent.js'), folder),
+      path.join(folder, '.durable', 'agent'),
+    );
+  });
+  it('takes the root from the setting, relative to the workspace folder, and a relative program from cwd', () => {
+    assert.equal(
+      defaultStateDir('state', agent, folder),
+      path.join(folder, 'state', 'payments', 'agent'),
+    );
+    assert.equal(
+      defaultStateDir('/var/durable', 'agent.ts', folder, path.join(folder, 'payments')),
+      path.join('/var/durable', 'payments', 'agent'),
+    );
+  });
+  it('names an agent outside the workspace folder after its file, and without a folder keeps state beside it', () => {
+    const outside = path.resolve('/elsewhere/billing.ts');
+    assert.equal(defaultStateDir(root, outside, folder), path.join(folder, '.durable', 'billing'));
+    assert.equal(
+      defaultStateDir(root, agent, undefined),
+      path.join(folder, 'payments', '.durable', 'agent'),
+    );
   });
 });

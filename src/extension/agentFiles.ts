@@ -79,6 +79,32 @@ export function launchConfigFor(
   return config;
 }
 
+/**
+ * The state folder of a launch without `stateDir`: a folder of the agent's own under the root
+ * (the `durableRun.defaultStateDir` setting, `${workspaceFolder}/.durable` by default), named
+ * after the program's path in the workspace folder: `payments/agent.ts` keeps its state in
+ * `.durable/payments/agent`. One journal belongs to one agent, so agents never share one.
+ * `program` and `cwd` have their variables substituted; `root` may still hold
+ * `${workspaceFolder}`, and without a folder the root is beside the program.
+ */
+export function defaultStateDir(
+  root: string,
+  program: string,
+  folder: string | undefined,
+  cwd?: string,
+): string {
+  const file = path.resolve(cwd ?? folder ?? '', program);
+  const base = folder ?? path.dirname(file);
+  const rootDir = path.resolve(base, root.replace(/\$\{workspaceFolder\}/g, base));
+  const inFolder = folder ? path.relative(folder, file) : '';
+  const rel =
+    inFolder !== '' && !inFolder.startsWith('..') && !path.isAbsolute(inFolder)
+      ? inFolder
+      : path.basename(file);
+  const parsed = path.parse(rel);
+  return path.join(rootDir, parsed.dir, parsed.name);
+}
+
 export interface ResolveContext {
   /** The workspace folder the launch belongs to, if any. */
   folder?: string;
@@ -143,10 +169,8 @@ export function resolveLaunchConfig(
 
   const program = config.program ?? '';
   const programDir = path.dirname(expandForLookup(program, ctx.folder));
-  // Without a workspace folder, ${workspaceFolder} cannot be substituted: keep state beside the agent.
-  config.stateDir ??= ctx.folder
-    ? ctx.defaults.stateDir
-    : ctx.defaults.stateDir.replace(/\$\{workspaceFolder\}/g, programDir);
+  // stateDir's default needs the program's path with every variable substituted: see
+  // defaultStateDir, applied once VS Code has substituted them.
   config.fresh ??= true;
   config.autoRecover ??= ctx.defaults.autoRecover;
   // As with Node's debugger: the agent runs in the folder, and relative paths (program, inputsFile,

@@ -13,10 +13,10 @@ import { CRASH_NOW_DETAIL, CRASH_POINT_CHOICES } from './crashPoints';
 import { noCallSiteMessage, revealCallSite } from './reveal';
 import { createSample } from './sample';
 import type { CallSite, SessionTracker } from './sessionTracker';
-import { defaultStateDirOf } from './settings';
+import { stateRootOf } from './settings';
 import { payloadText } from './slotLabels';
 import type { SlotNode, SlotsTreeProvider } from './slotsView';
-import { partitionStateFolder } from './stateFolder';
+import { findStateFolders, partitionStateFolder } from './stateFolder';
 import type { TimelinePanel } from './timelinePanel';
 
 export interface CommandDeps {
@@ -177,11 +177,14 @@ async function recover(tracker: SessionTracker, arg: unknown): Promise<void> {
   }
 }
 
-/** The state folders the user may mean: the last session's, then each folder's default. */
+/**
+ * The state folders the user may mean: the last session's, then every agent's under each
+ * workspace folder's root of state folders.
+ */
 function stateDirCandidates(tracker: SessionTracker): string[] {
   const dirs = [
     ...(tracker.lastStateDir ? [tracker.lastStateDir] : []),
-    ...(vscode.workspace.workspaceFolders ?? []).map(defaultStateDirOf),
+    ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) => findStateFolders(stateRootOf(f))),
   ];
   return [...new Set(dirs.map((d) => path.resolve(d)))];
 }
@@ -189,19 +192,25 @@ function stateDirCandidates(tracker: SessionTracker): string[] {
 async function resetState(tracker: SessionTracker, arg: unknown): Promise<void> {
   let dir = typeof arg === 'string' ? path.resolve(arg) : undefined;
   if (!dir) {
+    if (!vscode.workspace.workspaceFolders?.length && !tracker.lastStateDir) {
+      return void vscode.window.showInformationMessage(
+        'Durable Run: open a folder first: state folders are found in the workspace.',
+      );
+    }
     const candidates = stateDirCandidates(tracker);
     if (candidates.length === 0) {
       return void vscode.window.showInformationMessage(
-        'Durable Run: open a folder first: the state folder is found from the workspace.',
+        'Durable Run: no agent has durable state in this workspace yet: there is nothing to reset.',
       );
     }
-    dir =
+    const picked =
       candidates.length === 1
-        ? candidates[0]
-        : await vscode.window.showQuickPick(candidates, {
-            title: 'Durable Run: Reset State',
-            placeHolder: 'Which state folder?',
-          });
+        ? { dir: candidates[0] }
+        : await vscode.window.showQuickPick(
+            candidates.map((d) => ({ label: vscode.workspace.asRelativePath(d), dir: d })),
+            { title: 'Durable Run: Reset State', placeHolder: 'Which state folder?' },
+          );
+    dir = picked?.dir;
     if (!dir) return;
   }
   if (tracker.stateDirsInUse().some((d) => path.resolve(d) === dir)) {

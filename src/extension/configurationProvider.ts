@@ -8,6 +8,7 @@ import {
   AGENT_GLOB,
   AGENT_SCAN_MAX_BYTES,
   AGENT_SEARCH_EXCLUDE,
+  defaultStateDir,
   INPUTS_FILE_NAME,
   isAgentFileName,
   isAgentSource,
@@ -52,6 +53,19 @@ export class DurableConfigurationProvider implements vscode.DebugConfigurationPr
       return undefined;
     }
     return result.config as vscode.DebugConfiguration;
+  }
+
+  /** Once VS Code has substituted the variables, the program's path gives its state folder. */
+  resolveDebugConfigurationWithSubstitutedVariables(
+    folder: vscode.WorkspaceFolder | undefined,
+    config: vscode.DebugConfiguration,
+  ): vscode.DebugConfiguration {
+    if (config.stateDir === undefined && typeof config.program === 'string') {
+      const root = readSettings(folder).defaultStateDir;
+      const cwd = typeof config.cwd === 'string' ? config.cwd : undefined;
+      config.stateDir = defaultStateDir(root, config.program, folder?.uri.fsPath, cwd);
+    }
+    return config;
   }
 }
 

@@ -7,7 +7,8 @@ import { registerCallSiteDecorations } from './callSiteDecorations';
 import { registerCommands } from './commands';
 import { registerConfigurationProviders } from './configurationProvider';
 import { SessionTracker } from './sessionTracker';
-import { defaultStateDirOf } from './settings';
+import { isAgentFileName, isAgentSource } from './agentFiles';
+import { stateDirOfAgentFile } from './settings';
 import { registerSlotsView } from './slotsView';
 import { registerStatusBar } from './statusBar';
 import { TimelinePanel } from './timelinePanel';
@@ -22,9 +23,11 @@ export function activate(context: vscode.ExtensionContext): DurableRunExtensionA
   const media = vscode.Uri.joinPath(context.extensionUri, 'media');
   const tracker = new SessionTracker();
   const slots = registerSlotsView(tracker);
+  // Without a session, the timeline reads the state of the agent file in the editor.
   const timeline = new TimelinePanel(tracker, media, () => {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    return folder && defaultStateDirOf(folder);
+    const document = vscode.window.activeTextEditor?.document;
+    if (document?.uri.scheme !== 'file' || !isAgentFileName(document.uri.fsPath)) return undefined;
+    return isAgentSource(document.getText()) ? stateDirOfAgentFile(document.uri.fsPath) : undefined;
   });
   context.subscriptions.push(
     tracker,

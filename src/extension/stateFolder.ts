@@ -1,5 +1,7 @@
 // Which files of a state folder the runtime wrote, so durableRun.resetState deletes only those:
 // a stateDir pointed at the wrong folder by mistake must never cost the user their own files.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { JOURNAL_FILE } from '../runtime/journalStore';
 
 const STATE_FILE_PATTERNS = [
@@ -23,4 +25,28 @@ export function partitionStateFolder(names: readonly string[]): {
   const other: string[] = [];
   for (const name of names) (isStateFile(name) ? state : other).push(name);
   return { state, other };
+}
+
+/**
+ * The state folders under a root (the default, one per agent file): the root itself when it holds
+ * state (as every agent's did before they had a folder each), and each folder below it that holds
+ * state, at most `depth` levels down. Folders that cannot be read are skipped.
+ */
+export function findStateFolders(root: string, depth = 4): string[] {
+  const found: string[] = [];
+  const visit = (dir: string, left: number): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    if (entries.some((e) => e.isFile() && isStateFile(e.name))) found.push(dir);
+    if (left === 0) return;
+    for (const e of entries) {
+      if (e.isDirectory() && !e.isSymbolicLink()) visit(path.join(dir, e.name), left - 1);
+    }
+  };
+  visit(root, depth);
+  return found.sort();
 }

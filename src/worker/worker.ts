@@ -14,7 +14,15 @@ import { makeCallSiteCapture } from './callSite';
 import { HaltableStore } from './haltableStore';
 import { summarizeState } from './stateSummary';
 import { DebugController } from './debugController';
-import type { CrashPlan, FromWorker, Query, QueryResult, StartRequest, ToWorker } from './protocol';
+import type {
+  CrashPlan,
+  FromWorker,
+  Query,
+  QueryResult,
+  StartRequest,
+  ToWorker,
+  WorkerFailure,
+} from './protocol';
 
 process.setSourceMapsEnabled(true);
 
@@ -35,6 +43,11 @@ function send(message: FromWorker, then?: () => void): void {
 
 let failed = false;
 
+function stateFailure(error: StateFileError): WorkerFailure {
+  const { message, file, line, remedy } = error;
+  return { kind: 'state', message, file, line, remedy };
+}
+
 function fail(failure: Extract<FromWorker, { type: 'startFailed' }>['failure']): void {
   if (failed) return;
   failed = true;
@@ -49,7 +62,7 @@ function storeFailed(error: unknown): void {
   if (!(error instanceof StateFileError) || crashing) return;
   crashing = true;
   store?.halt();
-  fail({ kind: 'state', message: error.message, file: error.file, line: error.line });
+  fail(stateFailure(error));
 }
 
 function crash(b: Boundary | undefined, plan: CrashPlan | 'now'): Promise<never> {
@@ -141,8 +154,7 @@ async function start(request: StartRequest): Promise<void> {
   try {
     ({ store, warnings } = openStore(request, agent.name));
   } catch (error) {
-    if (error instanceof StateFileError)
-      return fail({ kind: 'state', message: error.message, file: error.file, line: error.line });
+    if (error instanceof StateFileError) return fail(stateFailure(error));
     throw error;
   }
   let inputs;
@@ -240,7 +252,7 @@ process.on('message', (message: ToWorker) => {
     case 'start':
       start(message).catch((error) =>
         error instanceof StateFileError
-          ? fail({ kind: 'state', message: error.message, file: error.file, line: error.line })
+          ? fail(stateFailure(error))
           : fail({ kind: 'internal', message: (error as Error).stack ?? String(error) }),
       );
       return;
