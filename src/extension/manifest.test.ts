@@ -147,6 +147,21 @@ describe('package.json', () => {
     });
   });
 
+  it('contributes its TypeScript server plugin, which the package depends on under the same name', () => {
+    const plugins: { name: string; enableForWorkspaceTypeScriptVersions?: boolean }[] =
+      contributes.typescriptServerPlugins;
+    assert.deepEqual(
+      plugins.map((p) => p.name),
+      ['durable-run-typescript-plugin'],
+    );
+    assert.equal(plugins[0].enableForWorkspaceTypeScriptVersions, true);
+    assert.ok(pkg.dependencies[plugins[0].name], 'the plugin is not a dependency');
+    const plugin = JSON.parse(
+      readFileSync(join(root, 'typescript-plugin', 'package.json'), 'utf8'),
+    );
+    assert.equal(plugin.name, plugins[0].name);
+  });
+
   it('has the settings the extension reads', () => {
     const props = Object.keys(contributes.configuration.properties);
     for (const s of ['defaultStateDir', 'autoRecover', 'showCodeLens', 'showGutterMarks']) {
@@ -179,7 +194,7 @@ describe('package.json', () => {
     assert.ok(minor(engine) >= 1082);
   });
 
-  it('packages only what runs: bundles, esbuild, media, the sample files and the docs', () => {
+  it('packages only what runs: bundles, esbuild, the TypeScript plugin, media, the sample files and the docs', () => {
     // `vsce ls` applies .vscodeignore as `vsce package` does, without building anything.
     const vsce = join(
       root,
@@ -187,7 +202,8 @@ describe('package.json', () => {
       '.bin',
       process.platform === 'win32' ? 'vsce.cmd' : 'vsce',
     );
-    const out = spawnSync(vsce, ['ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
+    // As `npm run package` does: the TypeScript plugin is the one dependency, a linked folder.
+    const out = spawnSync(vsce, ['ls', '--follow-symlinks'], { cwd: root, encoding: 'utf8' });
     assert.equal(out.status, 0, out.stderr);
     const files = out.stdout.split('\n').filter(Boolean);
     const allowed = [
@@ -197,8 +213,8 @@ describe('package.json', () => {
       /^media\/[\w-]+\.(png|svg)$/,
       /^media\/timeline\.(js|css)$/,
       /^media\/walkthrough\/[\w-]+\.md$/,
-      /^samples\/durable-run\.d\.ts$/,
-      /^samples\/payments\/(agent\.ts|ledger\.ts|inputs\.jsonl)$/,
+      /^samples\/payments\/(agent\.ts|ledger\.js|inputs\.jsonl)$/,
+      /^node_modules\/durable-run-typescript-plugin\/(package\.json|index\.js|durable-run\.d\.ts)$/,
     ];
     assert.deepEqual(
       files.filter((f) => !allowed.some((a) => a.test(f))),
@@ -210,6 +226,8 @@ describe('package.json', () => {
       'LICENSE',
       'media/timeline.js',
       'media/icon.png',
+      'node_modules/durable-run-typescript-plugin/index.js',
+      'node_modules/durable-run-typescript-plugin/durable-run.d.ts',
     ]) {
       assert.ok(files.includes(f), `${f} is not packaged`);
     }

@@ -175,10 +175,10 @@ describe('Commands', () => {
     const refusedMark = recorder().mark();
     await vscode.commands.executeCommand(
       'durableRun.debugAgentFile',
-      vscode.Uri.file(sample().ledgerTs),
+      vscode.Uri.file(sample().ledgerJs),
     );
     await sleep(500);
-    assert.equal(recorder().requests('launch', refusedMark).length, 0, 'ledger.ts was launched');
+    assert.equal(recorder().requests('launch', refusedMark).length, 0, 'ledger.js was launched');
 
     const mark = recorder().mark();
     await vscode.commands.executeCommand(
@@ -219,7 +219,7 @@ describe('Commands', () => {
   });
 
   it('opens the agent at the call site when Go to Call Site gets a Slots view node', async () => {
-    await openInEditor(sample().ledgerTs);
+    await openInEditor(sample().ledgerJs);
     const line = sample().lineOf('ctx.durableExecute(priceOrder');
     const node = {
       kind: 'slot',

@@ -39,7 +39,8 @@ export function sample() {
     folder,
     root,
     agent,
-    ledgerTs: path.join(root, 'ledger.ts'),
+    /** The sample's ledger helper: a file of the agent's folder that is not an agent. */
+    ledgerJs: path.join(root, 'ledger.js'),
     inputsFile: path.join(root, 'inputs.jsonl'),
     /** 1-based line of the first line containing `needle` in agent.ts. */
     lineOf(needle: string): number {
