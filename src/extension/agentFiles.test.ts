@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import {
+  agentInEditorInstead,
   defaultStateDir,
   isAgentFileName,
   isAgentSource,
@@ -108,7 +109,7 @@ describe('resolveLaunchConfig', () => {
     assert.equal(given.config.cwd, '/srv/agents');
     const noFolder = resolveLaunchConfig(
       { type: '', request: '', name: '' },
-      ctx({ folder: undefined, activeAgentFile: agent }),
+      ctx({ folder: undefined, activeAgentFile: agent, exists: () => true }),
     );
     assert.ok('config' in noFolder);
     assert.equal(noFolder.config.cwd, undefined);
@@ -214,5 +215,83 @@ describe('defaultStateDir', () => {
       defaultStateDir(root, agent, undefined),
       path.join(folder, 'payments', '.durable', 'agent'),
     );
+  });
+});
+
+describe('F5 with a launch.json while the editor shows another agent file', () => {
+  const mailer = path.join(folder, 'mailer', 'agent.ts');
+  const sampleConfig = {
+    type: 'durable-agent',
+    request: 'launch',
+    name: 'Debug payments agent',
+    program: '${workspaceFolder}/payments/agent.ts',
+    inputsFile: '${workspaceFolder}/payments/inputs.jsonl',
+    stopOnEntry: true,
+  };
+  const withLaunchJson = (over: Partial<ResolveContext> = {}) =>
+    ctx({
+      launchJson: [sampleConfig],
+      exists: (f) => f === path.join(folder, 'mailer', 'inputs.jsonl'),
+      ...over,
+    });
+
+  it('debugs the agent file in the editor when no configuration names it, and says so', () => {
+    const r = resolveLaunchConfig(sampleConfig, withLaunchJson({ activeAgentFile: mailer }));
+    assert.ok('config' in r);
+    assert.equal(r.config.program, '${workspaceFolder}/mailer/agent.ts');
+    assert.equal(r.config.inputsFile, '${workspaceFolder}/mailer/inputs.jsonl');
+    assert.equal(r.config.stopOnEntry, undefined, "the sample's attributes are not carried over");
+    assert.match(
+      r.note ?? '',
+      /^Debugging mailer\/agent\.ts, the agent file in the editor: no launch configuration names it, so "Debug payments agent" \(payments\/agent\.ts\) was not used/,
+    );
+  });
+
+  it('runs the configuration when the editor shows its own agent, one another configuration names, or no agent', () => {
+    assert.equal(
+      agentInEditorInstead(sampleConfig, withLaunchJson({ activeAgentFile: agent })),
+      undefined,
+    );
+    const both = [sampleConfig, { ...sampleConfig, name: 'mailer', program: 'mailer/agent.ts' }];
+    assert.equal(
+      agentInEditorInstead(
+        sampleConfig,
+        withLaunchJson({ activeAgentFile: mailer, launchJson: both }),
+      ),
+      undefined,
+    );
+    assert.equal(agentInEditorInstead(sampleConfig, withLaunchJson()), undefined);
+    const anyFile = [{ ...sampleConfig, program: '${file}' }];
+    assert.equal(
+      agentInEditorInstead(
+        anyFile[0],
+        withLaunchJson({ activeAgentFile: mailer, launchJson: anyFile }),
+      ),
+      undefined,
+    );
+  });
+
+  it('leaves configurations that are not from launch.json alone (Debug Agent File, the dynamic ones)', () => {
+    const made = { ...launchConfigFor(agent, folder, true) };
+    assert.equal(
+      agentInEditorInstead(made, withLaunchJson({ activeAgentFile: mailer })),
+      undefined,
+    );
+  });
+
+  it('says how to give inputs to an agent file without any, instead of launching it', () => {
+    const r = resolveLaunchConfig(
+      sampleConfig,
+      withLaunchJson({ activeAgentFile: mailer, exists: () => false }),
+    );
+    assert.ok('error' in r);
+    assert.equal(r.inputsFor, mailer);
+    assert.match(r.error, /mailer\/agent\.ts has no inputs: put an inputs\.jsonl beside it/);
+    const noJson = resolveLaunchConfig(
+      { type: '', request: '', name: '' },
+      ctx({ activeAgentFile: mailer }),
+    );
+    assert.ok('error' in noJson);
+    assert.equal(noJson.inputsFor, mailer);
   });
 });

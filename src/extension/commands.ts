@@ -7,7 +7,14 @@ import * as vscode from 'vscode';
 import { reachableCallPoints } from '../adapter/crashRequest';
 import type { InjectCrashArguments } from '../adapter/customProtocol';
 import type { CrashPoint } from '../worker/protocol';
-import { isAgentFileName, isAgentSource, launchConfigFor, INPUTS_FILE_NAME } from './agentFiles';
+import {
+  isAgentFileName,
+  isAgentSource,
+  launchConfigFor,
+  INPUTS_FILE_NAME,
+  noInputsBeside,
+} from './agentFiles';
+import { offerInputsFile } from './agentInputs';
 import { COMMANDS, SLOTS_VIEW } from './constants';
 import { CRASH_NOW_DETAIL, CRASH_POINT_CHOICES } from './crashPoints';
 import { noCallSiteMessage, revealCallSite } from './reveal';
@@ -263,18 +270,21 @@ async function debugAgentFile(uri: unknown): Promise<void> {
   const file =
     uri instanceof vscode.Uri ? uri.fsPath : vscode.window.activeTextEditor?.document.uri.fsPath;
   if (!file)
-    return void vscode.window.showErrorMessage('Durable Run: open an agent file to debug.');
+    return void vscode.window.showErrorMessage(
+      'Durable Run: no agent file is open. Open one (it imports durable-run and calls defineAgent), then run Debug Agent File.',
+    );
   const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   if (!isAgentFileName(file) || !isAgentSource(text)) {
     return void vscode.window.showErrorMessage(
-      `Durable Run: ${path.basename(file)} is not an agent file (an agent imports 'durable-run' and calls defineAgent).`,
+      `Durable Run: ${path.basename(file)} is not an agent file: an agent imports 'durable-run' and calls defineAgent.`,
     );
   }
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file));
-  const inputs = fs.existsSync(path.join(path.dirname(file), INPUTS_FILE_NAME));
+  if (!fs.existsSync(path.join(path.dirname(file), INPUTS_FILE_NAME)))
+    return offerInputsFile(noInputsBeside(file, folder?.uri.fsPath), file);
   await vscode.debug.startDebugging(
     folder,
-    launchConfigFor(file, folder?.uri.fsPath, inputs) as vscode.DebugConfiguration,
+    launchConfigFor(file, folder?.uri.fsPath, true) as vscode.DebugConfiguration,
   );
 }
 

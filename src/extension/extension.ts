@@ -3,6 +3,7 @@
 // here only registers; data is fetched once a durable-agent session exists.
 import * as vscode from 'vscode';
 import { registerAdapterFactory } from './adapterFactory';
+import { registerAgentEditorContext } from './agentEditor';
 import { registerCallSiteDecorations } from './callSiteDecorations';
 import { registerCommands } from './commands';
 import { registerConfigurationProviders } from './configurationProvider';
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): DurableRunExtensionA
     timeline,
     ...slots.disposables,
     ...registerConfigurationProviders(),
+    ...registerAgentEditorContext(),
     registerAdapterFactory(context.extensionPath),
     ...registerCallSiteDecorations(tracker, media),
     ...registerStatusBar(tracker),

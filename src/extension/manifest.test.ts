@@ -74,6 +74,17 @@ describe('package.json', () => {
     }
   });
 
+  it("offers Debug Agent File on the editor title's run button of agent files, as the JavaScript debugger does", () => {
+    const run = contributes.menus['editor/title/run'];
+    assert.deepEqual(
+      run.map((m: { command: string; when: string }) => [m.command, m.when]),
+      [[COMMANDS.debugAgentFile, 'durableRun.agentFileActive && isWorkspaceTrusted']],
+    );
+    // The context key is kept by the extension, which must be active once such a file is open.
+    for (const language of ['typescript', 'javascript'])
+      assert.ok(pkg.activationEvents.includes(`onLanguage:${language}`), language);
+  });
+
   it('puts Inject Crash and Recover on the debug toolbar of durable-agent sessions only', () => {
     const toolbar = contributes.menus['debug/toolBar'];
     assert.deepEqual(
