@@ -9,7 +9,14 @@ import { outlineFile, type AgentOutline } from './agentOutline';
 import type { AttemptRun } from './attemptRun';
 import type { LaunchPlan } from './launchConfig';
 import { attemptModel, callModel, payloadValue, slotModel, stateModel } from './scopeModels';
-import { heldFrames, stoppedFrames, type ActionFinder, type FrameModel } from './stackFrames';
+import type { CrashMessage } from './attemptState';
+import {
+  crashedFrames,
+  heldFrames,
+  stoppedFrames,
+  type ActionFinder,
+  type FrameModel,
+} from './stackFrames';
 import { journalSource, workerSource, type StateSource } from './stateSource';
 import { followStep, parsePath, PathError } from './valuePath';
 import { VariableTable } from './variables';
@@ -27,9 +34,14 @@ const ROOTS = ['call', 'slots', 'event', 'state', 'attempt'];
 /** Frame ids pack the thread and the frame's depth; a stack is never deeper than this. */
 const FRAMES_PER_THREAD = 8;
 
+/** The thread of an attempt that crashed, shown stopped until it is recovered (no key's id). */
+export const CRASHED_THREAD_ID = 999_999;
+
 export class DebugState {
   /** How many keys of the current attempt were announced with a thread event. */
   announced = 0;
+  /** The crash of the last attempt while it waits for its recovery (its thread is shown). */
+  crashed: CrashMessage | undefined;
   private program: string | undefined;
   private readonly threadIds = new Map<string, number>();
   private readonly actionNames = new Set<string>();
@@ -134,6 +146,15 @@ export class DebugState {
   };
 
   frames(threadId: number): FrameInfo[] {
+    if (threadId === CRASHED_THREAD_ID) {
+      if (!this.crashed) return [];
+      return crashedFrames(this.crashed, this.findAction).map((m, i) => ({
+        ...m,
+        id: threadId * FRAMES_PER_THREAD + i,
+        threadKey: '',
+        stopped: false,
+      }));
+    }
     const run = this.currentRun();
     const key = this.keyOf(threadId);
     if (!run || key === undefined) return [];

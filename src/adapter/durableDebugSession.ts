@@ -17,6 +17,9 @@ import {
   TerminatedEvent,
   ExitedEvent,
   BreakpointEvent,
+  ContinuedEvent,
+  StoppedEvent,
+  ThreadEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as path from 'node:path';
@@ -37,22 +40,35 @@ import {
   type LaunchArguments,
   type LaunchPlan,
 } from './launchConfig';
-import { DebugState } from './debugState';
+import type { CrashMessage } from './attemptState';
+import { CRASHED_THREAD_ID, DebugState } from './debugState';
 import { reverseContinueTarget, stepBackTarget, type TravelTarget } from './timeTravel';
 import { slotsBody, timelineBody } from './viewData';
 import { WorkerEvents, type OutputCategory } from './workerEvents';
-import { capabilities } from './capabilities';
+import { capabilities, filterLabel } from './capabilities';
 
 export interface DurableDebugSessionOptions {
   /** The worker bundle; default: worker.js beside this bundle. */
   workerScript?: string;
+  /**
+   * The action a client should offer with a failed launch's message (DAP's `url`, which may be a
+   * `command:` URI, and `urlLabel`): the inline adapter links the file at fault. None: the
+   * client's own (VS Code offers to open launch.json).
+   */
+  launchFailureLink?: (failure: LaunchFailure) => { url: string; label: string } | undefined;
 }
+
+/** Why a launch failed: a launch attribute (`config`), or what the worker found. */
+export type LaunchFailure = Omit<WorkerFailure, 'kind'> & {
+  kind: WorkerFailure['kind'] | 'config';
+};
 
 /** How long launch waits for configurationDone before starting anyway (a client may not send it). */
 const CONFIGURATION_WAIT_MS = 2000;
 
 export class DurableDebugSession extends DebugSession {
   private readonly workerScript: string;
+  private readonly launchFailureLink: DurableDebugSessionOptions['launchFailureLink'];
   private plan: LaunchPlan | undefined;
   private run: AttemptRun | undefined;
   private readonly breakpoints = new BreakpointMapper();
@@ -72,6 +88,7 @@ export class DurableDebugSession extends DebugSession {
     // DebugSession.run() passes `false` (an obsolete argument): the defaults apply then.
     const opts = typeof options === 'object' ? options : {};
     this.workerScript = opts.workerScript ?? path.join(__dirname, 'worker.js');
+    this.launchFailureLink = opts.launchFailureLink;
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
     this.state = new DebugState(() => this.run);
@@ -173,7 +190,15 @@ export class DurableDebugSession extends DebugSession {
     try {
       plan = checkLaunchArguments(args as LaunchArguments);
     } catch (error) {
-      return this.fail(response, launchErrorText(error));
+      const message = launchErrorText(error);
+      const given = (args as LaunchArguments).program;
+      const program = typeof given === 'string' ? given : undefined;
+      return this.fail(
+        response,
+        message,
+        true,
+        this.launchFailureLink?.({ kind: 'config', message, file: program }),
+      );
     }
     this.plan = plan;
     this.state.setProgram(plan.program);
@@ -183,7 +208,13 @@ export class DurableDebugSession extends DebugSession {
       run,
       { fresh: plan.fresh, crash: plan.crash, stopOnEntry: plan.stopOnEntry },
       (failure) => {
-        if (failure) return this.fail(response, describeFailure(failure));
+        if (failure)
+          return this.fail(
+            response,
+            describeFailure(failure),
+            true,
+            this.launchFailureLink?.(failure),
+          );
         this.sendResponse(response);
       },
     );
@@ -274,21 +305,43 @@ export class DurableDebugSession extends DebugSession {
             void this.end(1);
           }
         });
-      } else
-        this.say(
-          'the attempt crashed: run Recover (the `recover` request) to start the recovery attempt\n',
-          'console',
-        );
+      } else this.showCrashed(run.state.crash);
       return;
     }
     this.say("the agent's process ended unexpectedly before the attempt finished\n", 'stderr');
     void this.end(1);
   }
 
+  /**
+   * A crashed attempt waits for its recovery as a stopped thread of its own, at the line where the
+   * crash struck: the client shows that nothing runs (no Pause), and Continue recovers.
+   */
+  private showCrashed(crash: CrashMessage): void {
+    this.state.crashed = crash;
+    this.say(
+      `the attempt crashed: Recover (or Continue) starts attempt ${crash.attempt + 1} over what the journal persisted\n`,
+      'console',
+    );
+    this.sendEvent(new ThreadEvent('started', CRASHED_THREAD_ID));
+    const event = new StoppedEvent('crash', CRASHED_THREAD_ID) as DebugProtocol.StoppedEvent;
+    event.body.description = `Crashed at ${crash.point}: Recover or Continue starts the recovery`;
+    event.body.allThreadsStopped = true;
+    this.sendEvent(event);
+  }
+
+  /** The crashed attempt's thread goes when its recovery starts. */
+  private leaveCrashed(): void {
+    if (!this.state.crashed) return;
+    this.state.crashed = undefined;
+    this.sendEvent(new ContinuedEvent(CRASHED_THREAD_ID, true));
+    this.sendEvent(new ThreadEvent('exited', CRASHED_THREAD_ID));
+  }
+
   private recoverNow(
     stopAt: { stateId: string; ordinal: number } | undefined,
     done: (failure?: WorkerFailure) => void,
   ): void {
+    this.leaveCrashed();
     const run = this.spawn('recover');
     this.startAttempt(
       run,
@@ -347,6 +400,7 @@ export class DurableDebugSession extends DebugSession {
     const plan = this.plan;
     if (!plan) return this.fail(response, 'nothing to restart: the session was not launched');
     await this.killCurrent();
+    this.leaveCrashed();
     this.afterCrash = undefined;
     this.ended = false;
     const run = this.spawn(plan.fresh ? 'run' : 'recover');
@@ -371,6 +425,12 @@ export class DurableDebugSession extends DebugSession {
   // ---- execution control ----------------------------------------------------------------
 
   private resume(response: DebugProtocol.Response, mode: ResumeMode): void {
+    if (this.state.crashed && !this.run) {
+      if (mode !== 'continue')
+        return this.fail(response, 'the attempt crashed: Continue or Recover starts the recovery');
+      response.body = { allThreadsContinued: true };
+      return void this.recover(response);
+    }
     const run = this.run;
     if (!run?.state.stop) return this.fail(response, 'the agent is not stopped', false);
     run.state.stop = undefined;
@@ -452,7 +512,11 @@ export class DurableDebugSession extends DebugSession {
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
     const keys = this.run?.state.keys ?? [];
-    response.body = { threads: keys.map((key) => ({ id: this.state.threadId(key), name: key })) };
+    const threads = keys.map((key) => ({ id: this.state.threadId(key), name: key }));
+    const crashed = this.state.crashed;
+    if (crashed && !this.run)
+      threads.push({ id: CRASHED_THREAD_ID, name: `attempt ${crashed.attempt} crashed` });
+    response.body = { threads };
     this.sendResponse(response);
   }
 
@@ -523,8 +587,9 @@ export class DurableDebugSession extends DebugSession {
       return this.fail(response, 'not stopped on an exception', false);
     const b = stop.boundary;
     const error = b.kind === 'action-end' ? b.error : b.call?.outcome?.error;
+    // VS Code titles the exception with its id: the error's class, else what the filter stops at.
     response.body = {
-      exceptionId: stop.filter ?? 'exception',
+      exceptionId: error?.name ?? (stop.filter ? filterLabel(stop.filter) : 'Exception'),
       description: stop.text ? `${stop.description}: ${stop.text}` : stop.description,
       breakMode: 'always',
       details: error
@@ -573,9 +638,13 @@ export class DurableDebugSession extends DebugSession {
   private injectCrash(response: DebugProtocol.Response, args: InjectCrashArguments): void {
     const run = this.run;
     if (!run || run.state.finished)
-      return this.fail(response, 'no attempt is running: launch, restart or recover first');
+      return this.fail(
+        response,
+        'no attempt is running to crash: recover first, or start debugging again',
+        false,
+      );
     const request = crashRequestPlan(args, run.state.stop);
-    if (typeof request === 'string') return this.fail(response, request);
+    if (typeof request === 'string') return this.fail(response, request, false);
     const { crash, now } = request;
     run.client.send({ type: 'injectCrash', crash, now });
     if (!now) {
@@ -589,13 +658,21 @@ export class DurableDebugSession extends DebugSession {
     this.sendResponse(response);
   }
 
+  /**
+   * Custom requests are a client's own buttons (the extension's Recover, Inject Crash): refusals
+   * are for that client to tell the user, once (showUser false, so VS Code does not tell too).
+   */
   private async recover(response: DebugProtocol.Response): Promise<void> {
-    if (!this.plan) return this.fail(response, 'nothing to recover: the session was not launched');
-    if (this.ended) return this.fail(response, 'the session has ended');
+    const refuse = (message: string) => this.fail(response, message, false);
+    if (!this.plan) return refuse('nothing to recover: the session was not launched');
+    if (this.ended)
+      return refuse('nothing to recover: the session has ended; start debugging again');
     // A crashed worker announces its crash just before it dies: wait for the death.
     if (this.run?.state.crash) await this.run.client.exited;
     if (this.run)
-      return this.fail(response, 'an attempt is still running: inject a crash first, or restart');
+      return refuse(
+        'nothing to recover: the attempt is still running. Recover starts the next attempt after a crash: inject one first',
+      );
     this.recoverNow(undefined, (failure) => {
       if (failure) return this.fail(response, describeFailure(failure));
       this.sendResponse(response);
@@ -608,8 +685,18 @@ export class DurableDebugSession extends DebugSession {
     this.events.say(text, category);
   }
 
-  private fail(response: DebugProtocol.Response, message: string, showUser = true): void {
-    this.sendErrorResponse(response, { id: 1, format: message, showUser });
+  private fail(
+    response: DebugProtocol.Response,
+    message: string,
+    showUser = true,
+    link?: { url: string; label: string },
+  ): void {
+    this.sendErrorResponse(response, {
+      id: 1,
+      format: message,
+      showUser,
+      ...(link ? { url: link.url, urlLabel: link.label } : {}),
+    });
   }
 }
 

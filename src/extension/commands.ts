@@ -180,7 +180,8 @@ async function recover(tracker: SessionTracker, arg: unknown): Promise<void> {
   try {
     await session.customRequest('recover', {});
   } catch (error) {
-    void vscode.window.showErrorMessage(`Durable Run: cannot recover: ${errorText(error)}`);
+    // The adapter says what stands in the way ("nothing to recover: ..."), for us to say once.
+    void vscode.window.showErrorMessage(`Durable Run: ${errorText(error)}`);
   }
 }
 

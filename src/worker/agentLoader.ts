@@ -7,6 +7,7 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import * as api from '../runtime/api';
 import { isAgent, type Agent } from '../runtime/agent';
+import { encodeError } from '../runtime/codec';
 import type { WorkerFailure } from './protocol';
 
 export class AgentLoadError extends Error {
@@ -95,10 +96,11 @@ export function loadAgent(program: string, code: string): Agent {
   try {
     mod._compile(code, program);
   } catch (error) {
-    const e = error as Error;
+    // Encoded as any error the user sees: the agent's frames, not the worker's.
+    const e = encodeError(error);
     throw new AgentLoadError({
       kind: 'agent',
-      message: `the agent ${program} threw while loading: ${e?.stack ?? String(error)}`,
+      message: `the agent ${program} threw while loading: ${e.stack ?? `${e.name}: ${e.message}`}`,
       file: program,
     });
   }

@@ -195,6 +195,8 @@ export type FromWorker =
       action?: string;
       index?: number;
       functionId?: string;
+      /** The user's line of the call the crash struck at, when it struck at one. */
+      callSite?: SourceLocation;
     }
   | {
       type: 'done';

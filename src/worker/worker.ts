@@ -5,12 +5,12 @@ import './esbuildEnv';
 import { Worker } from 'node:worker_threads';
 import { validateInputs, AgentRunner } from '../runtime/agentRunner';
 import type { Boundary, RuntimeHooks } from '../runtime/boundaries';
-import { encodeError, encode } from '../runtime/codec';
+import { encodeError, encode, leaveOutHostFrames } from '../runtime/codec';
 import { StateFileError } from '../runtime/errors';
 import { JournalStore } from '../runtime/journalStore';
 import { MemoryStore, recordedInputs } from '../runtime/stateStore';
 import { AgentLoadError, compileAgent, loadAgent } from './agentLoader';
-import { makeCallSiteCapture } from './callSite';
+import { isWorkerFrame, makeCallSiteCapture } from './callSite';
 import { HaltableStore } from './haltableStore';
 import { summarizeState } from './stateSummary';
 import { DebugController } from './debugController';
@@ -25,6 +25,8 @@ import type {
 } from './protocol';
 
 process.setSourceMapsEnabled(true);
+// The user sees the agent's frames: this bundle's and Node's stay out of every stack encoded.
+leaveOutHostFrames(isWorkerFrame(__filename));
 
 let store: HaltableStore | undefined;
 let controller: DebugController | undefined;
@@ -91,7 +93,7 @@ function crash(b: Boundary | undefined, plan: CrashPlan | 'now'): Promise<never>
     // The crash record could not be written (e.g. a full disk): the kill goes ahead anyway.
   }
   const kill = () => process.kill(process.pid, 'SIGKILL');
-  send({ type: 'crash', attempt, point, ...where }, kill);
+  send({ type: 'crash', attempt, point, ...where, callSite: call?.callSite }, kill);
   setTimeout(kill, 200);
   return never;
 }

@@ -18,9 +18,10 @@ import {
 } from './support';
 
 const MAILER = path.join(FIXTURES, 'mailer.ts');
+const ANONYMOUS = path.join(FIXTURES, 'anonymous.ts');
 const CAROL = [{ key: 'carol', input: { to: 'carol@example.com', subject: 'Hi', body: 'Hello' } }];
 
-describe('source lines after a durable call throws', () => {
+describe("the user's own lines and frames", () => {
   let s: Session;
   beforeEach(async () => {
     s = await startSession();
@@ -69,5 +70,26 @@ describe('source lines after a durable call throws', () => {
     assert.ok(failed, 'no FAILED slot in the journal');
     const threw = lineOf(MAILER, "throw new Error('template service unavailable')");
     assert.match(failed, new RegExp(`mailer\\.ts:${threw}:`));
+    // The user's frames only: none of the worker's bundle, none of Node's internals.
+    assert.doesNotMatch(failed, /worker\.js|node:internal/);
+  });
+
+  it('stops an action that throws where it threw, titled with the error class, with the agent frames only', async () => {
+    const stopped = nextStop(s);
+    await launch(
+      s,
+      { program: ANONYMOUS, inputs: [{ key: 'k', input: { id: 'j1' } }] },
+      { exceptions: ['agentError'] },
+    );
+    const { event, top } = await stopped;
+    assert.equal(event.body.reason, 'exception');
+    assert.equal(top.name, 'work · threw');
+    assert.equal(top.line, lineOf(ANONYMOUS, 'await ctx.durableExecute(async'));
+    const info = await s.dc.exceptionInfoRequest({ threadId: event.body.threadId! });
+    assert.equal(info.body.exceptionId, 'TypeError');
+    assert.match(info.body.description ?? '', /the function is anonymous/);
+    const stack = info.body.details?.stackTrace ?? '';
+    assert.match(stack, /anonymous\.ts:\d+:\d+/);
+    assert.doesNotMatch(stack, /worker\.js|node:internal/);
   });
 });

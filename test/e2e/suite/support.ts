@@ -361,7 +361,11 @@ export async function nextStop(
   s: Started,
   since = s.since,
 ): Promise<Stop & { top: DebugProtocol.StackFrame; frames: DebugProtocol.StackFrame[] }> {
-  const body = await recorder().event<Stop>('stopped', since, { timeoutMs: 20_000 });
+  // A crashed attempt's stop (waiting for Recover) is not a stop of the agent.
+  const body = await recorder().event<Stop>('stopped', since, {
+    timeoutMs: 20_000,
+    where: (b) => b.reason !== 'crash',
+  });
   const frames = await stackOf(s.session, body.threadId);
   return { ...body, top: frames[0], frames };
 }
