@@ -243,4 +243,33 @@ describe('package.json', () => {
       assert.ok(files.includes(f), `${f} is not packaged`);
     }
   });
+
+  it('gives the marketplace page absolute image and link URLs: a repository for vsce to rewrite against', () => {
+    assert.match(pkg.repository.url, /^https:\/\/github\.com\/[\w.-]+\/[\w.-]+(\.git)?$/);
+    const script: string = pkg.scripts.package;
+    for (const flag of ['--no-rewrite-relative-links', '--allow-missing-repository'])
+      assert.ok(!script.includes(flag), `npm run package passes ${flag}`);
+    // `#1` in a frame name is not a GitHub issue.
+    assert.ok(script.includes('--no-gitHubIssueLinking'), 'issue numbers would be linked');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    for (const m of readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)) {
+      const url = m[1];
+      if (/^https:\/\//.test(url)) continue;
+      assert.ok(!/^[a-z]+:/i.test(url), `${url}: only https images show on the marketplace`);
+      assert.ok(existsSync(join(root, url)), `${url} does not exist`);
+    }
+  });
+
+  it('puts users first in the README: what it does and the Quick Start, contributors at the end', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const headings = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    assert.equal(headings[0], 'Quick Start');
+    assert.equal(headings.at(-1), 'Contributing');
+    const intro = readme.slice(0, readme.indexOf('## Quick Start'));
+    assert.match(
+      intro,
+      /!\[[^\]]+\]\(media\/screenshot\.png\)/,
+      'the picture comes before the Quick Start',
+    );
+  });
 });
