@@ -23,7 +23,7 @@ import {
   startCodeServer,
 } from './codeServer.mjs';
 
-const RESULTS_TIMEOUT_MS = Number(process.env.DURABLE_E2E_TIMEOUT_MS ?? 180_000);
+const RESULTS_TIMEOUT_MS = Number(process.env.DURABLE_E2E_TIMEOUT_MS ?? 360_000);
 const UI_SCENARIO_TIMEOUT_MS = 120_000;
 const screenshotDir = join(root, '.e2e', 'screenshots');
 const uiDir = join(root, 'test', 'e2e', 'ui');

@@ -69,21 +69,21 @@ function problems(uri: vscode.Uri): string[] {
 }
 
 /**
- * The problems TypeScript reports for `file` besides a deliberate one added at its end (in the
- * editor only, never saved): polled until the deliberate one shows, so they are its answer.
+ * The problems TypeScript reports for `file` besides a deliberate one added at its end: polled
+ * until the deliberate one shows, so they are its answer. The file is a copy, in a folder of its
+ * own with nothing installed (the sample's files are never edited: other tests run them).
  */
 async function problemsBesideProbe(file: string): Promise<string[]> {
   const probe = file.endsWith('.js') ? PROBES.js : PROBES.ts;
-  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  const uri = vscode.Uri.file(file);
+  fs.appendFileSync(file, probe.text);
+  const document = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(document);
-  const edit = new vscode.WorkspaceEdit();
-  edit.insert(document.uri, document.lineAt(document.lineCount - 1).range.end, probe.text);
-  assert.ok(await vscode.workspace.applyEdit(edit));
   try {
     // The first check waits for the TypeScript server to start in this window.
     const all = await eventually(
       () => {
-        const found = problems(document.uri);
+        const found = problems(uri);
         return found.some((p) => probe.says.test(p)) ? found : undefined;
       },
       `TypeScript reports the deliberate problem in ${path.basename(file)}`,
@@ -91,15 +91,25 @@ async function problemsBesideProbe(file: string): Promise<string[]> {
     );
     return all.filter((p) => !probe.says.test(p));
   } finally {
-    await vscode.commands.executeCommand('workbench.action.files.revert');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   }
 }
 
+/** The sample's files, copied as they are into a folder of their own. */
+function sampleCopy(): { agent: string; ledger: string } {
+  const dir = tempDir('durable-e2e-sample-');
+  const agent = path.join(dir, 'agent.ts');
+  const ledger = path.join(dir, 'ledger.js');
+  fs.copyFileSync(sample().agent, agent);
+  fs.copyFileSync(sample().ledgerJs, ledger);
+  return { agent, ledger };
+}
+
 describe('Types of durable-run, in any folder', () => {
   it('opens the sample with no problems: agent.ts and its plain JavaScript ledger', async () => {
-    assert.deepEqual(await problemsBesideProbe(sample().agent), []);
-    assert.deepEqual(await problemsBesideProbe(sample().ledgerJs), []);
+    const copy = sampleCopy();
+    assert.deepEqual(await problemsBesideProbe(copy.agent), []);
+    assert.deepEqual(await problemsBesideProbe(copy.ledger), []);
   });
 
   it('type-checks an agent written from scratch in a folder where nothing is installed', async () => {
