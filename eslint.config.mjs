@@ -2,7 +2,16 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.durable/**', '.e2e/**', '**/*.d.ts'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.durable/**',
+      '.e2e/**',
+      '**/*.d.ts',
+      'typescript-plugin/index.js',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -1,5 +1,7 @@
 // Builds one bundle per entry point with esbuild, and puts beside them the esbuild binary
-// that the worker uses to compile agents (the extension ships it instead of node_modules).
+// that the worker uses to compile agents (the extension ships it instead of node_modules). The
+// TypeScript server plugin goes to typescript-plugin/ with the agent API's declarations: the
+// package the extension depends on, which tsserver loads from the extension's node_modules.
 import * as esbuild from 'esbuild';
 import { copyFileSync, chmodSync, mkdirSync, existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,6 +16,7 @@ const entries = [
   { in: 'src/adapter/debugAdapter.ts', out: 'debugAdapter' },
   { in: 'src/worker/worker.ts', out: 'worker' },
   { in: 'src/cli/cli.ts', out: 'cli', banner: '#!/usr/bin/env node' },
+  { in: 'src/typescriptPlugin/index.ts', outfile: 'typescript-plugin/index.js' },
 ].filter((e) => existsSync(e.in));
 
 function copyEsbuildBinary() {
@@ -31,13 +34,13 @@ const contexts = await Promise.all(
   entries.map((entry) =>
     esbuild.context({
       entryPoints: [entry.in],
-      outfile: `dist/${entry.out}.js`,
+      outfile: entry.outfile ?? `dist/${entry.out}.js`,
       bundle: true,
       platform: 'node',
       target: 'node18',
       format: 'cjs',
       external: ['vscode'],
-      sourcemap: production ? false : 'linked',
+      sourcemap: production || entry.outfile ? false : 'linked',
       minify: production,
       banner: entry.banner ? { js: entry.banner } : undefined,
       logLevel: 'warning',
@@ -47,6 +50,7 @@ const contexts = await Promise.all(
   ),
 );
 copyEsbuildBinary();
+copyFileSync('samples/durable-run.d.ts', 'typescript-plugin/durable-run.d.ts');
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('watching for changes…');

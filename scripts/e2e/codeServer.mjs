@@ -55,6 +55,9 @@ const USER_SETTINGS = {
   'git.openRepositoryInParentFolders': 'never',
   'files.hotExit': 'off',
   'chat.commandCenter.enabled': false,
+  // As offline: the editor fetches no type declarations, so the sample and the agents the tests
+  // write must type-check with what the extension gives (its TypeScript plugin) and nothing else.
+  'typescript.disableAutomaticTypeAcquisition': true,
 };
 
 export function freePort() {

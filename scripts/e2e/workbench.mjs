@@ -1,6 +1,6 @@
 // DOM helpers for the UI scenarios: the editor's margin, the debug views and toolbar, panes, webviews.
 import { readFileSync, statSync } from 'node:fs';
-import { afterPaint, paletteCommands, runCommand } from './codeServer.mjs';
+import { afterPaint, paletteCommands, runCommand, waitForDebuggersAvailable } from './codeServer.mjs';
 
 const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -52,15 +52,22 @@ export const layoutBoxes = () =>
     return [r.x, r.y, r.width, r.height];
   });
 
-/** Opens a workspace file by name with Quick Open (Ctrl+P), and waits for its editor tab. */
-export async function openFile(page, name) {
+/**
+ * Opens a workspace file by name with Quick Open (Ctrl+P), and waits for its editor tab; `dir`
+ * picks one of several files of that name by its folder (Quick Open's description).
+ */
+export async function openFile(page, name, dir) {
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor();
-  await input.fill(name);
-  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({
+  await input.fill(dir ? `${dir}/${name}` : name);
+  let row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({
     has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }),
   });
+  if (dir)
+    row = row.filter({
+      has: page.locator('.label-description', { hasText: new RegExp(`^${escapeRegExp(dir)}$`) }),
+    });
   await row.first().waitFor({ timeout: 30_000 });
   await row.first().click();
   await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
@@ -333,4 +340,50 @@ export async function errorToasts(page) {
     .locator('.notifications-toasts .notification-toast')
     .filter({ has: page.locator('.codicon-error') })
     .evaluateAll((els) => els.map((e) => e.innerText.replace(/\s+/g, ' ').trim()));
+}
+
+/**
+ * Opens another folder in the page, as File: Open Folder does: the workbench reloads with a new
+ * extension host. Resolves once the window shows the folder and its debuggers are registered
+ * (the palette works, and F5 starts debugging).
+ */
+export async function openFolder(page, folder) {
+  const url = new URL(page.url());
+  url.searchParams.set('folder', folder);
+  await page.goto(url.toString(), { waitUntil: 'domcontentloaded' });
+  const name = folder.split(/[\\/]/).pop();
+  await waitUntil(async () => (await page.title()).includes(name), `a window titled ${name}`, {
+    timeout: 60_000,
+  });
+  await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
+  await waitForDebuggersAvailable(page, 60_000);
+}
+
+/** The Problems item of the status bar, as its accessible label ("No Problems", "Errors: 1, …"). */
+export async function problemsStatus(page) {
+  const item = page.locator('.statusbar-item[id="status.problems"]').first();
+  const label = await item.getAttribute('aria-label').catch(() => null);
+  return (label ?? (await item.innerText().catch(() => ''))).replace(/\s+/g, ' ').trim();
+}
+
+/** Every row of the Call Stack view (sessions, threads, frames), each as its text on one line. */
+export async function callStackRows(page) {
+  const rows = await page.locator('.debug-call-stack .monaco-list-row').allInnerTexts();
+  return rows.map((r) => r.replace(/\s+/g, ' ').trim());
+}
+
+/** The lenses drawn above a line of the active editor, as their texts. */
+export async function codeLensesAbove(page, line) {
+  const number = await lineNumber(page, line).boundingBox();
+  if (!number) return [];
+  const lenses = await page.locator('.editor-instance .codelens-decoration').evaluateAll((els) =>
+    els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return { y: r.y + r.height, text: e.innerText.replace(/\s+/g, ' ').trim() };
+    }),
+  );
+  // A lens is drawn in the view zone just above its line.
+  return lenses
+    .filter((l) => l.y <= number.y + 2 && l.y >= number.y - number.height * 1.5)
+    .map((l) => l.text);
 }

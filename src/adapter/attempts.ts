@@ -11,6 +11,7 @@ import type {
   WorkerFailure,
 } from '../worker/protocol';
 import { AttemptRun, type ReadyMessage } from './attemptRun';
+import type { CrashMessage } from './attemptState';
 import { FolderLock } from './folderLock';
 import type { LaunchPlan } from './launchConfig';
 
@@ -25,6 +26,10 @@ export interface AttemptHost {
   retired(run: AttemptRun): void;
   /** The adapter killed this attempt's worker on purpose (restart, time travel). */
   killed(run: AttemptRun): void;
+  /** An attempt crashed and waits for Recover (no autoRecover). */
+  crashed(crash: CrashMessage): void;
+  /** A new attempt starts over the journal (recovery, restart): a crash no longer waits. */
+  leavingCrash(): void;
   /** The session is over: the last attempt ended, or it was terminated. */
   ended(exitCode: number): void;
 }
@@ -35,12 +40,20 @@ export interface StopTarget {
   ordinal: number;
 }
 
+/** What to do about a state folder that cannot be used, in the words of a launch configuration. */
+const STATE_REMEDIES: Record<string, string> = {
+  'start-fresh':
+    ' To start from empty state, debug again with "fresh": true (the default); the damaged journal is then kept aside.',
+  'own-state':
+    ' Give this agent a "stateDir" of its own in its launch configuration (without one, each agent file gets its own folder under .durable).',
+};
+
 export function describeFailure(f: WorkerFailure): string {
   switch (f.kind) {
     case 'compile':
       return `the agent does not compile: ${f.message}`;
     case 'state':
-      return `the state folder cannot be used: ${f.message}`;
+      return `the state folder cannot be used: ${f.message}${STATE_REMEDIES[f.remedy ?? ''] ?? ''}`;
     case 'input':
       return `bad inputs: ${f.message}`;
     default:
@@ -90,6 +103,7 @@ export class Attempts {
     this.plan = plan;
     this.afterCrash = undefined;
     this.ended = false;
+    this.host.leavingCrash();
     return this.spawn(plan.fresh ? 'run' : 'recover');
   }
 
@@ -105,6 +119,7 @@ export class Attempts {
 
   /** The next attempt over the journal, after a crash. */
   recover(stopAt: StopTarget | undefined, done: (failure?: WorkerFailure) => void): void {
+    this.host.leavingCrash();
     const run = this.spawn('recover');
     this.startAttempt(
       run,
@@ -182,11 +197,7 @@ export class Attempts {
             void this.end(1);
           }
         });
-      } else
-        this.host.output(
-          'the attempt crashed: run Recover (the `recover` request) to start the recovery attempt\n',
-          'console',
-        );
+      } else this.host.crashed(run.state.crash);
       return;
     }
     this.host.output(

@@ -26,6 +26,11 @@ const FILTERS: Record<ExceptionFilter, { label: string; description: string; def
   agentError: { label: 'Action threw', description: 'Stop when an action throws', default: true },
 };
 
+/** How a filter is named to the user (its id is for the protocol). */
+export function filterLabel(filter: ExceptionFilter): string {
+  return FILTERS[filter].label;
+}
+
 export function capabilities(): DebugProtocol.Capabilities {
   return {
     supportsConfigurationDoneRequest: true,

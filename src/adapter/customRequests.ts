@@ -72,7 +72,7 @@ export class CustomRequests {
     const { attempts, state } = this.host;
     const run = attempts.run;
     if (!run || run.state.finished)
-      return { refused: 'no attempt is running: launch, restart or recover first' };
+      return { refused: 'no attempt is running to crash: recover first, or start debugging again' };
     let key: string | undefined;
     if (args.threadId !== undefined) {
       key = typeof args.threadId === 'number' ? state.liveKey(args.threadId) : undefined;
@@ -118,11 +118,15 @@ export class CustomRequests {
   private async recover(): Promise<Outcome> {
     const { attempts } = this.host;
     if (!attempts.plan) return { refused: 'nothing to recover: the session was not launched' };
-    if (attempts.ended) return { refused: 'the session has ended' };
+    if (attempts.ended)
+      return { refused: 'nothing to recover: the session has ended; start debugging again' };
     // A crashed worker announces its crash just before it dies: wait for the death.
     if (attempts.run?.state.crash) await attempts.run.client.exited;
     if (attempts.run)
-      return { refused: 'an attempt is still running: inject a crash first, or restart' };
+      return {
+        refused:
+          'nothing to recover: the attempt is still running. Recover starts the next attempt after a crash: inject one first',
+      };
     const failure = await new Promise<WorkerFailure | undefined>((resolve) =>
       attempts.recover(undefined, resolve),
     );

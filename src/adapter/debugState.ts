@@ -7,9 +7,11 @@ import type { SourceLocation } from '../runtime/boundaries';
 import type { FromWorker } from '../worker/protocol';
 import { outlineFile, type AgentOutline } from './agentOutline';
 import type { AttemptRun } from './attemptRun';
+import type { CrashMessage } from './attemptState';
 import type { LaunchPlan } from './launchConfig';
 import { attemptModel, callModel, payloadValue, slotModel, stateModel } from './scopeModels';
 import {
+  crashedFrames,
   heldFrames,
   runningFrames,
   stoppedFrames,
@@ -30,12 +32,17 @@ export interface FrameInfo extends FrameModel {
 /** The names a path can start with: the scopes. */
 const ROOTS = ['call', 'slots', 'event', 'state', 'attempt'];
 
+/** The thread of an attempt that crashed, shown stopped until it is recovered (no key's id). */
+export const CRASHED_THREAD_ID = 999_999;
+
 /** Frame ids pack the thread and the frame's depth; a stack is never deeper than this. */
 const FRAMES_PER_THREAD = 8;
 
 export class DebugState {
   /** How many keys of the current attempt were announced with a thread event. */
   announced = 0;
+  /** The crash of the last attempt while it waits for its recovery (its thread is shown). */
+  crashed: CrashMessage | undefined;
   private program: string | undefined;
   private readonly threadIds = new Map<string, number>();
   private readonly actionNames = new Set<string>();
@@ -140,6 +147,15 @@ export class DebugState {
   };
 
   frames(threadId: number): FrameInfo[] {
+    if (threadId === CRASHED_THREAD_ID) {
+      if (!this.crashed) return [];
+      return crashedFrames(this.crashed, this.findAction).map((m, i) => ({
+        ...m,
+        id: threadId * FRAMES_PER_THREAD + i,
+        threadKey: '',
+        stopped: false,
+      }));
+    }
     const run = this.currentRun();
     const key = this.keyOf(threadId);
     if (!run || key === undefined || run.state.doneKeys.has(key)) return [];

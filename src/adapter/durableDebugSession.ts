@@ -9,22 +9,31 @@
 // worker (attempt kind 'rewind') and stops at the earlier boundary; see docs/debugging.md.
 import {
   BreakpointEvent,
+  ContinuedEvent,
   DebugSession,
   Event,
   ExitedEvent,
   InitializedEvent,
+  StoppedEvent,
   TerminatedEvent,
+  ThreadEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as path from 'node:path';
-import { EXCEPTION_FILTERS, type ExceptionFilter, type ResumeMode } from '../worker/protocol';
+import {
+  EXCEPTION_FILTERS,
+  type ExceptionFilter,
+  type ResumeMode,
+  type WorkerFailure,
+} from '../worker/protocol';
 import { Attempts, describeFailure, type AttemptHost } from './attempts';
 import type { AttemptRun, ReadyMessage } from './attemptRun';
+import type { CrashMessage } from './attemptState';
 import { BreakpointMapper } from './breakpointMapper';
-import { capabilities } from './capabilities';
+import { capabilities, filterLabel } from './capabilities';
 import { CUSTOM_EVENTS } from './customProtocol';
 import { CustomRequests } from './customRequests';
-import { DebugState } from './debugState';
+import { CRASHED_THREAD_ID, DebugState } from './debugState';
 import { ExecutionControl, type Outcome } from './executionControl';
 import { checkLaunchArguments, LaunchConfigError, type LaunchArguments } from './launchConfig';
 import { WorkerEvents, type OutputCategory } from './workerEvents';
@@ -32,7 +41,18 @@ import { WorkerEvents, type OutputCategory } from './workerEvents';
 export interface DurableDebugSessionOptions {
   /** The worker bundle; default: worker.js beside this bundle. */
   workerScript?: string;
+  /**
+   * The action a client should offer with a failed launch's message (DAP's `url`, which may be a
+   * `command:` URI, and `urlLabel`): the inline adapter links the file at fault. None: the
+   * client's own (VS Code offers to open launch.json).
+   */
+  launchFailureLink?: (failure: LaunchFailure) => { url: string; label: string } | undefined;
 }
+
+/** Why a launch failed: a launch attribute (`config`), or what the worker found. */
+export type LaunchFailure = Omit<WorkerFailure, 'kind'> & {
+  kind: WorkerFailure['kind'] | 'config';
+};
 
 /** How long launch waits for configurationDone before starting anyway (a client may not send it). */
 const CONFIGURATION_WAIT_MS = 2000;
@@ -48,11 +68,13 @@ export class DurableDebugSession extends DebugSession {
   private readonly events: WorkerEvents;
   private readonly control: ExecutionControl;
   private readonly custom: CustomRequests;
+  private readonly launchFailureLink: DurableDebugSessionOptions['launchFailureLink'];
 
   constructor(options: DurableDebugSessionOptions | boolean = {}) {
     super();
     // DebugSession.run() passes `false` (an obsolete argument): the defaults apply then.
     const opts = typeof options === 'object' ? options : {};
+    this.launchFailureLink = opts.launchFailureLink;
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
     this.attempts = new Attempts(
@@ -95,6 +117,8 @@ export class DurableDebugSession extends DebugSession {
       message: (run, m) => this.events.translate(run, m),
       output: (text, category) => this.say(text, category),
       retired: (run) => this.events.retireThreads(run),
+      crashed: (crash) => this.showCrashed(crash),
+      leavingCrash: () => this.leaveCrashed(),
       killed: (run) => {
         if (!run.state.finished) this.events.attempt({ attempt: run.state.attempt, phase: 'end' });
       },
@@ -130,6 +154,31 @@ export class DurableDebugSession extends DebugSession {
       }),
     );
     this.sendEvent(new Event(CUSTOM_EVENTS.worker, { pid: run.pid, kind: run.kind }));
+  }
+
+  /**
+   * A crashed attempt waits for its recovery as a stopped thread of its own, at the line where the
+   * crash struck: the client shows that nothing runs (no Pause), and Continue recovers.
+   */
+  private showCrashed(crash: CrashMessage): void {
+    this.state.crashed = crash;
+    this.say(
+      `the attempt crashed: Recover (or Continue) starts attempt ${crash.attempt + 1} over what the journal persisted\n`,
+      'console',
+    );
+    this.sendEvent(new ThreadEvent('started', CRASHED_THREAD_ID));
+    const event = new StoppedEvent('crash', CRASHED_THREAD_ID) as DebugProtocol.StoppedEvent;
+    event.body.description = `Crashed at ${crash.point}: Recover or Continue starts the recovery`;
+    event.body.allThreadsStopped = true;
+    this.sendEvent(event);
+  }
+
+  /** The crashed attempt's thread goes when its recovery (or a restart) starts. */
+  private leaveCrashed(): void {
+    if (!this.state.crashed) return;
+    this.state.crashed = undefined;
+    this.sendEvent(new ContinuedEvent(CRASHED_THREAD_ID, true));
+    this.sendEvent(new ThreadEvent('exited', CRASHED_THREAD_ID));
   }
 
   // ---- configuration --------------------------------------------------------------------
@@ -214,7 +263,15 @@ export class DurableDebugSession extends DebugSession {
     try {
       plan = checkLaunchArguments(args as LaunchArguments);
     } catch (error) {
-      return this.fail(response, launchErrorText(error));
+      const message = launchErrorText(error);
+      const given = (args as LaunchArguments).program;
+      const program = typeof given === 'string' ? given : undefined;
+      return this.fail(
+        response,
+        message,
+        true,
+        this.launchFailureLink?.({ kind: 'config', message, file: program }),
+      );
     }
     // Before any wait: breakpoint requests that come meanwhile are checked against the program.
     this.state.setProgram(plan.program);
@@ -223,7 +280,13 @@ export class DurableDebugSession extends DebugSession {
     const run = this.attempts.prepare(plan);
     await this.configurationDone();
     this.attempts.begin(run, (failure) => {
-      if (failure) return this.fail(response, describeFailure(failure));
+      if (failure)
+        return this.fail(
+          response,
+          describeFailure(failure),
+          true,
+          this.launchFailureLink?.(failure),
+        );
       this.sendResponse(response);
     });
   }
@@ -286,6 +349,19 @@ export class DurableDebugSession extends DebugSession {
   // ---- execution control (executionControl.ts) ------------------------------------------
 
   private resume(response: DebugProtocol.Response, threadId: number, mode: ResumeMode): void {
+    if (this.state.crashed && !this.attempts.run) {
+      if (mode !== 'continue')
+        return this.fail(
+          response,
+          'the attempt crashed: Continue or Recover starts the recovery',
+          false,
+        );
+      // Continue on a crashed attempt is Recover.
+      return void this.answerAsync(response, async () => {
+        const outcome = await this.custom.handle('recover', undefined);
+        return 'refused' in outcome ? outcome : { body: { allThreadsContinued: true } };
+      });
+    }
     this.answer(response, this.control.resume(threadId, mode));
   }
 
@@ -346,7 +422,11 @@ export class DurableDebugSession extends DebugSession {
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
     const keys = this.attempts.run?.state.liveKeys ?? [];
-    response.body = { threads: keys.map((key) => ({ id: this.state.threadId(key), name: key })) };
+    const threads = keys.map((key) => ({ id: this.state.threadId(key), name: key }));
+    const crashed = this.state.crashed;
+    if (crashed && !this.attempts.run)
+      threads.push({ id: CRASHED_THREAD_ID, name: `attempt ${crashed.attempt} crashed` });
+    response.body = { threads };
     this.sendResponse(response);
   }
 
@@ -414,8 +494,9 @@ export class DurableDebugSession extends DebugSession {
       return this.fail(response, 'this thread is not stopped on an exception', false);
     const b = stop.boundary;
     const error = b.kind === 'action-end' ? b.error : b.call?.outcome?.error;
+    // VS Code titles the exception with its id: the error's class, else what the filter stops at.
     response.body = {
-      exceptionId: stop.filter ?? 'exception',
+      exceptionId: error?.name ?? (stop.filter ? filterLabel(stop.filter) : 'Exception'),
       description: stop.text ? `${stop.description}: ${stop.text}` : stop.description,
       breakMode: 'always',
       details: error
@@ -468,10 +549,20 @@ export class DurableDebugSession extends DebugSession {
     }
   }
 
-  private fail(response: DebugProtocol.Response, message: string, showUser = true): void {
+  private fail(
+    response: DebugProtocol.Response,
+    message: string,
+    showUser = true,
+    link?: { url: string; label: string },
+  ): void {
     // A body that failed to serialise must not ride along with the error.
     response.body = undefined;
-    this.sendErrorResponse(response, { id: 1, format: message, showUser });
+    this.sendErrorResponse(response, {
+      id: 1,
+      format: message,
+      showUser,
+      ...(link ? { url: link.url, urlLabel: link.label } : {}),
+    });
   }
 }
 

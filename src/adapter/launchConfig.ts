@@ -151,8 +151,9 @@ function checkEnv(value: unknown): Record<string, string> | undefined {
 
 /**
  * Validates the launch arguments. Relative paths resolve against `cwd`, else the adapter's
- * working folder; `stateDir` defaults to `.durable` beside the program (the extension passes
- * `${workspaceFolder}/.durable` resolved).
+ * working folder; `stateDir` defaults to a folder of the program's own under `.durable` beside it
+ * (`.durable/agent` for `agent.ts`), so that two agents never share a journal (the extension
+ * passes its own default, under `${workspaceFolder}/.durable`).
  */
 export function checkLaunchArguments(args: LaunchArguments): LaunchPlan {
   const cwd = optionalString(args.cwd, 'cwd');
@@ -183,7 +184,7 @@ export function checkLaunchArguments(args: LaunchArguments): LaunchPlan {
   const stateDirText = optionalString(args.stateDir, 'stateDir');
   const stateDir =
     stateDirText === undefined
-      ? path.join(path.dirname(program), '.durable')
+      ? path.join(path.dirname(program), '.durable', path.parse(program).name)
       : path.resolve(base, stateDirText);
   checkStateDir(stateDir);
   const runtimeExecutable = optionalString(args.runtimeExecutable, 'runtimeExecutable');

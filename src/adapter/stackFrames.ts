@@ -3,9 +3,10 @@
 // waits before; below, the action; at the bottom, the event that triggered it. Action lines come
 // from the agent outline, since the worker does not know where actions are defined.
 import type { CallPhase } from '../runtime/boundaries';
+import { firstFrameLocation } from '../worker/callSite';
 import type { BoundarySnapshot } from '../worker/protocol';
 import type { OutlineAction } from './agentOutline';
-import type { ActionPosition } from './attemptState';
+import type { ActionPosition, CrashMessage } from './attemptState';
 
 export interface FrameModel {
   name: string;
@@ -80,14 +81,34 @@ export function stoppedFrames(
         : b.reused
           ? 'reused'
           : 'completed';
+  // An action that threw stands where it threw (its stack holds the agent's frames only).
+  const thrown = b.kind === 'action-end' ? firstFrameLocation(b.error?.stack) : undefined;
   const top: FrameModel = {
     name: `${action} · ${label}`,
-    file: found?.file,
-    line: (atEnd ? found?.action.bodyEnd : found?.action.bodyStart) ?? 0,
-    column: 1,
+    file: thrown?.file ?? found?.file,
+    line: thrown?.line ?? (atEnd ? found?.action.bodyEnd : found?.action.bodyStart) ?? 0,
+    column: thrown?.column ?? 1,
     kind: 'position',
   };
   return [top, ...below];
+}
+
+/**
+ * The one frame of an attempt that crashed and waits for its recovery: where the crash struck
+ * (the call's line, else the action's), so the editor shows it; nothing runs any more.
+ */
+export function crashedFrames(crash: CrashMessage, find: ActionFinder): FrameModel[] {
+  const call = crash.functionId !== undefined ? ` · ${crash.functionId} #${crash.index}` : '';
+  const action = crash.action !== undefined ? find(crash.action) : undefined;
+  return [
+    {
+      name: `CRASH at ${crash.point}${call}`,
+      file: crash.callSite?.file ?? action?.file,
+      line: crash.callSite?.line ?? action?.action.bodyStart ?? 0,
+      column: crash.callSite?.column ?? 1,
+      kind: 'position',
+    },
+  ];
 }
 
 /**

@@ -6,7 +6,7 @@
 // only read, and never lock.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { StateFileError } from '../runtime/errors';
+import { StateFileError, type StateRemedy } from '../runtime/errors';
 import { attemptViews, stateViews } from '../runtime/inspect';
 import { JOURNAL_FILE, JournalStore } from '../runtime/journalStore';
 import { acquireStateLock, StateFolderBusyError, type StateLock } from '../runtime/stateLock';
@@ -68,6 +68,22 @@ function jsonEvent(m: FromWorker): object | undefined {
   }
 }
 
+/** What to do about a state folder that cannot be used, said with this command's flags. */
+function withRemedy(
+  message: string,
+  remedy: StateRemedy | undefined,
+  cmd: { name: string; agent?: string },
+): string {
+  if (remedy === 'own-state')
+    return `${message} Give this agent a state folder of its own with --state DIR.`;
+  if (remedy !== 'start-fresh') return message;
+  return cmd.name === 'run'
+    ? `${message} Run again with --fresh to start from empty state (the damaged journal is then kept aside).`
+    : cmd.name === 'recover'
+      ? `${message} To start over instead, run "durable-run run ${cmd.agent ?? 'AGENT'} --fresh" (the damaged journal is then kept aside).`
+      : message;
+}
+
 async function runAgent(cmd: Extract<Command, { name: 'run' | 'recover' }>): Promise<number> {
   const inputs = cmd.inputs === undefined ? undefined : readInputsFile(path.resolve(cmd.inputs));
   const journal = path.join(path.resolve(cmd.state), JOURNAL_FILE);
@@ -122,9 +138,9 @@ async function runWorker(
     if (m.type === 'startFailed') {
       outcome = m.failure.kind === 'storage' ? EXIT.storage : EXIT.usage;
       const f = m.failure;
-      if (cmd.json)
-        jsonLine({ event: 'error', kind: f.kind, message: f.message, file: f.file, line: f.line });
-      console.error(`durable-run: ${f.message}`);
+      const message = withRemedy(f.message, f.remedy, cmd);
+      if (cmd.json) jsonLine({ event: 'error', kind: f.kind, message, file: f.file, line: f.line });
+      console.error(`durable-run: ${message}`);
       return;
     }
     if (m.type === 'ready') for (const w of m.warnings) say({ type: 'warning', message: w });
@@ -204,8 +220,14 @@ export async function main(argv: string[]): Promise<number> {
       const { folder, holder } = error;
       jsonLine({ event: 'error', kind: 'locked', message: error.message, file: folder, holder });
     }
-    if (error instanceof InputsFileError || error instanceof StateFileError) {
+    if (error instanceof InputsFileError) {
       console.error(`durable-run: ${error.message}`);
+      return EXIT.usage;
+    }
+    if (error instanceof StateFileError) {
+      console.error(
+        `durable-run: ${withRemedy(error.message, error.remedy, { name: argv[0] ?? '' })}`,
+      );
       return EXIT.usage;
     }
     throw error;

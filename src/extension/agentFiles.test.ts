@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import {
+  agentInEditorInstead,
+  defaultStateDir,
   isAgentFileName,
   isAgentSource,
   launchConfigFor,
@@ -86,7 +88,6 @@ describe('resolveLaunchConfig', () => {
       name: 'Debug agent agent.ts',
       program: '${workspaceFolder}/payments/agent.ts',
       inputsFile: '${workspaceFolder}/payments/inputs.jsonl',
-      stateDir: '${workspaceFolder}/.durable',
       fresh: true,
       autoRecover: false,
       cwd: '${workspaceFolder}',
@@ -108,7 +109,7 @@ describe('resolveLaunchConfig', () => {
     assert.equal(given.config.cwd, '/srv/agents');
     const noFolder = resolveLaunchConfig(
       { type: '', request: '', name: '' },
-      ctx({ folder: undefined, activeAgentFile: agent }),
+      ctx({ folder: undefined, activeAgentFile: agent, exists: () => true }),
     );
     assert.ok('config' in noFolder);
     assert.equal(noFolder.config.cwd, undefined);
@@ -155,15 +156,6 @@ describe('resolveLaunchConfig', () => {
     assert.equal(r.config.inputsFile, undefined);
   });
 
-  it('without a workspace folder, state lives beside the agent', () => {
-    const r = resolveLaunchConfig(
-      { type: '', request: '', name: '' },
-      ctx({ folder: undefined, activeAgentFile: agent }),
-    );
-    assert.ok('config' in r);
-    assert.equal(r.config.stateDir, `${path.dirname(agent)}/.durable`);
-  });
-
   it('rejects an unknown crash point and inputs given twice before anything starts', () => {
     const bad = resolveLaunchConfig(
       {
@@ -189,5 +181,117 @@ describe('resolveLaunchConfig', () => {
       ctx(),
     );
     assert.ok('error' in twice);
+  });
+});
+
+describe('defaultStateDir', () => {
+  const root = '${workspaceFolder}/.durable';
+  it('gives each agent file a folder of its own under the root, after its path in the workspace', () => {
+    assert.equal(
+      defaultStateDir(root, agent, folder),
+      path.join(folder, '.durable', 'payments', 'agent'),
+    );
+    const mailer = path.join(folder, 'mailer', 'agent.ts');
+    assert.notEqual(defaultStateDir(root, mailer, folder), defaultStateDir(root, agent, folder));
+    assert.equal(
+      defaultStateDir(root, path.join(folder, 'agent.js'), folder),
+      path.join(folder, '.durable', 'agent'),
+    );
+  });
+  it('takes the root from the setting, relative to the workspace folder, and a relative program from cwd', () => {
+    assert.equal(
+      defaultStateDir('state', agent, folder),
+      path.join(folder, 'state', 'payments', 'agent'),
+    );
+    assert.equal(
+      defaultStateDir('/var/durable', 'agent.ts', folder, path.join(folder, 'payments')),
+      path.join('/var/durable', 'payments', 'agent'),
+    );
+  });
+  it('names an agent outside the workspace folder after its file, and without a folder keeps state beside it', () => {
+    const outside = path.resolve('/elsewhere/billing.ts');
+    assert.equal(defaultStateDir(root, outside, folder), path.join(folder, '.durable', 'billing'));
+    assert.equal(
+      defaultStateDir(root, agent, undefined),
+      path.join(folder, 'payments', '.durable', 'agent'),
+    );
+  });
+});
+
+describe('F5 with a launch.json while the editor shows another agent file', () => {
+  const mailer = path.join(folder, 'mailer', 'agent.ts');
+  const sampleConfig = {
+    type: 'durable-agent',
+    request: 'launch',
+    name: 'Debug payments agent',
+    program: '${workspaceFolder}/payments/agent.ts',
+    inputsFile: '${workspaceFolder}/payments/inputs.jsonl',
+    stopOnEntry: true,
+  };
+  const withLaunchJson = (over: Partial<ResolveContext> = {}) =>
+    ctx({
+      launchJson: [sampleConfig],
+      exists: (f) => f === path.join(folder, 'mailer', 'inputs.jsonl'),
+      ...over,
+    });
+
+  it('debugs the agent file in the editor when no configuration names it, and says so', () => {
+    const r = resolveLaunchConfig(sampleConfig, withLaunchJson({ activeAgentFile: mailer }));
+    assert.ok('config' in r);
+    assert.equal(r.config.program, '${workspaceFolder}/mailer/agent.ts');
+    assert.equal(r.config.inputsFile, '${workspaceFolder}/mailer/inputs.jsonl');
+    assert.equal(r.config.stopOnEntry, undefined, "the sample's attributes are not carried over");
+    assert.match(
+      r.note ?? '',
+      /^Debugging mailer\/agent\.ts, the agent file in the editor: no launch configuration names it, so "Debug payments agent" \(payments\/agent\.ts\) was not used/,
+    );
+  });
+
+  it('runs the configuration when the editor shows its own agent, one another configuration names, or no agent', () => {
+    assert.equal(
+      agentInEditorInstead(sampleConfig, withLaunchJson({ activeAgentFile: agent })),
+      undefined,
+    );
+    const both = [sampleConfig, { ...sampleConfig, name: 'mailer', program: 'mailer/agent.ts' }];
+    assert.equal(
+      agentInEditorInstead(
+        sampleConfig,
+        withLaunchJson({ activeAgentFile: mailer, launchJson: both }),
+      ),
+      undefined,
+    );
+    assert.equal(agentInEditorInstead(sampleConfig, withLaunchJson()), undefined);
+    const anyFile = [{ ...sampleConfig, program: '${file}' }];
+    assert.equal(
+      agentInEditorInstead(
+        anyFile[0],
+        withLaunchJson({ activeAgentFile: mailer, launchJson: anyFile }),
+      ),
+      undefined,
+    );
+  });
+
+  it('leaves configurations that are not from launch.json alone (Debug Agent File, the dynamic ones)', () => {
+    const made = { ...launchConfigFor(agent, folder, true) };
+    assert.equal(
+      agentInEditorInstead(made, withLaunchJson({ activeAgentFile: mailer })),
+      undefined,
+    );
+  });
+
+  it('says how to give inputs to an agent file without any, instead of launching it', () => {
+    const r = resolveLaunchConfig(
+      sampleConfig,
+      withLaunchJson({ activeAgentFile: mailer, exists: () => false }),
+    );
+    assert.ok('error' in r);
+    assert.equal(r.inputsFor, mailer);
+    assert.match(r.error, /mailer\/agent\.ts has no inputs: put an inputs\.jsonl beside it/);
+    const noJson = resolveLaunchConfig(
+      { type: '', request: '', name: '' },
+      ctx({ activeAgentFile: mailer }),
+    );
+    assert.ok('error' in noJson);
+    assert.equal(noJson.inputsFor, mailer);
   });
 });

@@ -79,6 +79,32 @@ export function launchConfigFor(
   return config;
 }
 
+/**
+ * The state folder of a launch without `stateDir`: a folder of the agent's own under the root
+ * (the `durableRun.defaultStateDir` setting, `${workspaceFolder}/.durable` by default), named
+ * after the program's path in the workspace folder: `payments/agent.ts` keeps its state in
+ * `.durable/payments/agent`. One journal belongs to one agent, so agents never share one.
+ * `program` and `cwd` have their variables substituted; `root` may still hold
+ * `${workspaceFolder}`, and without a folder the root is beside the program.
+ */
+export function defaultStateDir(
+  root: string,
+  program: string,
+  folder: string | undefined,
+  cwd?: string,
+): string {
+  const file = path.resolve(cwd ?? folder ?? '', program);
+  const base = folder ?? path.dirname(file);
+  const rootDir = path.resolve(base, root.replace(/\$\{workspaceFolder\}/g, base));
+  const inFolder = folder ? path.relative(folder, file) : '';
+  const rel =
+    inFolder !== '' && !inFolder.startsWith('..') && !path.isAbsolute(inFolder)
+      ? inFolder
+      : path.basename(file);
+  const parsed = path.parse(rel);
+  return path.join(rootDir, parsed.dir, parsed.name);
+}
+
 export interface ResolveContext {
   /** The workspace folder the launch belongs to, if any. */
   folder?: string;
@@ -89,9 +115,48 @@ export interface ResolveContext {
   defaults: { stateDir: string; autoRecover: boolean };
   /** Whether a file exists (to pick up an inputs.jsonl beside the program). */
   exists(file: string): boolean;
+  /** The durable-agent configurations of the folder's launch.json, by name and program. */
+  launchJson?: Array<{ name?: string; program?: string }>;
 }
 
-export type ResolveResult = { config: DurableLaunchConfig } | { error: string };
+/**
+ * `note`: what the user should know about the choice made for them (shown in the Debug Console).
+ */
+export type ResolveResult =
+  | { config: DurableLaunchConfig; note?: string }
+  /** `inputsFor`: the agent file that needs an inputs.jsonl beside it (offer to create one). */
+  | { error: string; inputsFor?: string };
+
+/** What an agent without inputs is told, when the launch was made for it (no launch.json). */
+export function noInputsBeside(program: string, folder: string | undefined): string {
+  const shown = workspaceRelative(program, folder).replace('${workspaceFolder}/', '');
+  return `Durable Run: ${shown} has no inputs: put an ${INPUTS_FILE_NAME} beside it, one input a line ({"key": "k1", "input": {...}}), or add a launch configuration with "inputs".`;
+}
+
+/** The inputs.jsonl a new agent starts with: one input, to be edited. */
+export const INPUTS_TEMPLATE = '{"key": "k1", "input": {}}\n';
+
+/**
+ * F5 runs the configuration selected in Run and Debug. When the editor shows an agent file that
+ * no configuration of launch.json names, that file is what the user means to debug (a sample's
+ * launch.json must not run the sample instead of the user's own agent): its path, else undefined.
+ * A configuration whose program is `${file}` names every file.
+ */
+export function agentInEditorInstead(
+  input: DurableLaunchConfig,
+  ctx: ResolveContext,
+): string | undefined {
+  const active = ctx.activeAgentFile;
+  const configs = ctx.launchJson ?? [];
+  if (!active || !input.program || !configs.some((c) => c.name === input.name)) return undefined;
+  const base = ctx.folder ?? '';
+  const named = configs.flatMap((c) => (typeof c.program === 'string' ? [c.program] : []));
+  if (named.some((p) => p.includes('${file}'))) return undefined;
+  const same = (a: string, b: string) =>
+    process.platform === 'win32' ? a.toLowerCase() === b.toLowerCase() : a === b;
+  const mentioned = named.map((p) => path.resolve(base, expandForLookup(p, ctx.folder)));
+  return mentioned.some((p) => same(p, path.resolve(active))) ? undefined : active;
+}
 
 /** Expands the variables VS Code has not substituted yet where a path needs to be read now. */
 function expandForLookup(file: string, folder: string | undefined): string {
@@ -108,7 +173,16 @@ export function resolveLaunchConfig(
 ): ResolveResult {
   const noLaunchJson = !input.type && !input.request && !input.name;
   let config: DurableLaunchConfig;
-  if (noLaunchJson || (input.type === DEBUG_TYPE && !input.program)) {
+  let note: string | undefined;
+  const instead = agentInEditorInstead(input, ctx);
+  if (instead) {
+    const inputsBeside = ctx.exists(path.join(path.dirname(instead), INPUTS_FILE_NAME));
+    if (!inputsBeside) return { error: noInputsBeside(instead, ctx.folder), inputsFor: instead };
+    config = launchConfigFor(instead, ctx.folder, inputsBeside);
+    const shown = (file: string) =>
+      workspaceRelative(file, ctx.folder).replace('${workspaceFolder}/', '');
+    note = `Debugging ${shown(instead)}, the agent file in the editor: no launch configuration names it, so "${input.name}" (${shown(expandForLookup(input.program!, ctx.folder))}) was not used. Add a configuration for ${shown(instead)} to give it inputs, a crash or a state folder of its own.`;
+  } else if (noLaunchJson || (input.type === DEBUG_TYPE && !input.program)) {
     if (!ctx.activeAgentFile) {
       const which = ctx.activeFile
         ? `${path.basename(ctx.activeFile)} is not an agent file (an agent imports 'durable-run' and calls defineAgent)`
@@ -119,6 +193,8 @@ export function resolveLaunchConfig(
     }
     const program = ctx.activeAgentFile;
     const inputsBeside = ctx.exists(path.join(path.dirname(program), INPUTS_FILE_NAME));
+    if (noLaunchJson && !inputsBeside)
+      return { error: noInputsBeside(program, ctx.folder), inputsFor: program };
     config = noLaunchJson
       ? launchConfigFor(program, ctx.folder, inputsBeside)
       : { ...input, program: workspaceRelative(program, ctx.folder) };
@@ -143,10 +219,8 @@ export function resolveLaunchConfig(
 
   const program = config.program ?? '';
   const programDir = path.dirname(expandForLookup(program, ctx.folder));
-  // Without a workspace folder, ${workspaceFolder} cannot be substituted: keep state beside the agent.
-  config.stateDir ??= ctx.folder
-    ? ctx.defaults.stateDir
-    : ctx.defaults.stateDir.replace(/\$\{workspaceFolder\}/g, programDir);
+  // stateDir's default needs the program's path with every variable substituted: see
+  // defaultStateDir, applied once VS Code has substituted them.
   config.fresh ??= true;
   config.autoRecover ??= ctx.defaults.autoRecover;
   // As with Node's debugger: the agent runs in the folder, and relative paths (program, inputsFile,
@@ -156,5 +230,5 @@ export function resolveLaunchConfig(
     const beside = path.join(programDir, INPUTS_FILE_NAME);
     if (program && ctx.exists(beside)) config.inputsFile = workspaceRelative(beside, ctx.folder);
   }
-  return { config };
+  return note ? { config, note } : { config };
 }

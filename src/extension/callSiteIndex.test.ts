@@ -46,11 +46,32 @@ describe('call site index', () => {
     assert.equal(lines.get(35)!.length, 2);
   });
 
-  it('writes one lens per execution, naming the key when several reached the line', () => {
+  it('writes one short lens per execution when several keys reached the line, the rest in its tooltip', () => {
     const lenses = lensTexts(index.get(file)!.get(35)!);
     assert.deepEqual(
       lenses.map((l) => l.title),
-      ['alice#0: slot #0 ✓ SUCCEEDED · replayed', 'bob#0: slot #0 ✓ SUCCEEDED · executed'],
+      ['alice ✓ replayed', 'bob ✓ executed'],
+    );
+    assert.match(
+      lenses[0].tooltip,
+      /priceOrder in checkout for alice#0: slot #0 ✓ SUCCEEDED · replayed/,
+    );
+    // VS Code joins a line's lenses with " | ": three keys stay well under a line's width.
+    const three = lensTexts([
+      ...index.get(file)!.get(36)!,
+      { state: stateRow({ key: 'carol', action: 'checkout' }), slot: alice.slots[1] },
+    ]);
+    assert.ok(
+      three.map((l) => l.title).join(' | ').length < 80,
+      three.map((l) => l.title).join(' | '),
+    );
+    const twoInputs = lensTexts([
+      { state: stateRow({ key: 'alice', seq: 0, action: 'a' }), slot: alice.slots[0] },
+      { state: stateRow({ key: 'alice', seq: 1, action: 'a' }), slot: alice.slots[0] },
+    ]);
+    assert.deepEqual(
+      twoInputs.map((l) => l.title),
+      ['alice#0 ✓ replayed', 'alice#1 ✓ replayed'],
     );
     const single = lensTexts([{ state: alice, slot: alice.slots[1] }]);
     assert.deepEqual(

@@ -51,15 +51,25 @@ function entryText(e: CallSiteEntry): string {
 }
 
 /**
- * The lenses above one call site: one per action execution that reached it (up to `max`), each
- * with slot index, status and path in the last attempt; the key says which execution when the
- * line ran for several keys or inputs.
+ * The lenses above one call site: one per action execution that reached it (up to `max`). One
+ * execution: slot index, status and path in the last attempt. Several (VS Code draws them on one
+ * line): each says only whose it is and how it went (`alice ✓ reconciled`), the rest is in its
+ * tooltip, so the line stays short with several keys.
  */
 export function lensTexts(entries: readonly CallSiteEntry[], max = 3): LensText[] {
-  const several = entries.length > 1;
-  const shown = entries.slice(0, max).map((e) => ({
-    title: several ? `${e.state.key}#${e.state.seq}: ${entryText(e)}` : entryText(e),
-    tooltip: `${e.slot.functionId} in ${e.state.action} for ${e.state.key}#${e.state.seq}${e.slot.reason ? `: ${e.slot.reason}` : ''} (click to show the slot)`,
+  const tooltip = (e: CallSiteEntry) =>
+    `${e.slot.functionId} in ${e.state.action} for ${e.state.key}#${e.state.seq}: ${entryText(e)}${e.slot.reason ? `\n${e.slot.reason}` : ''}\n(click to show the slot)`;
+  if (entries.length === 1)
+    return [{ title: entryText(entries[0]), tooltip: tooltip(entries[0]), entry: entries[0] }];
+  // The input's number only where a key reached the line for several of its inputs.
+  const seqs = new Map<string, Set<number>>();
+  for (const e of entries)
+    seqs.set(e.state.key, (seqs.get(e.state.key) ?? new Set()).add(e.state.seq));
+  const who = (e: CallSiteEntry) =>
+    seqs.get(e.state.key)!.size > 1 ? `${e.state.key}#${e.state.seq}` : e.state.key;
+  const shown: LensText[] = entries.slice(0, max).map((e) => ({
+    title: `${who(e)} ${STATUS_MARK[e.slot.status]} ${slotPathLabel(e.slot)}`,
+    tooltip: tooltip(e),
     entry: e,
   }));
   if (entries.length > max) {

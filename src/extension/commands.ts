@@ -7,17 +7,29 @@ import * as vscode from 'vscode';
 import { reachableCallPoints } from '../adapter/crashRequest';
 import type { InjectCrashArguments } from '../adapter/customProtocol';
 import type { CrashPoint } from '../worker/protocol';
-import { isAgentFileName, isAgentSource, launchConfigFor, INPUTS_FILE_NAME } from './agentFiles';
+import {
+  isAgentFileName,
+  isAgentSource,
+  launchConfigFor,
+  INPUTS_FILE_NAME,
+  noInputsBeside,
+} from './agentFiles';
+import { offerInputsFile } from './agentInputs';
 import { COMMANDS, SLOTS_VIEW } from './constants';
 import { CRASH_NOW_DETAIL, CRASH_POINT_CHOICES } from './crashPoints';
 import { noCallSiteMessage, revealCallSite } from './reveal';
 import { showPick } from './quickPick';
 import { createSample } from './sample';
 import type { CallSite, SessionTracker } from './sessionTracker';
-import { defaultStateDirOf } from './settings';
+import { stateRootOf } from './settings';
 import { payloadText } from './slotLabels';
 import type { SlotNode, SlotsTreeProvider } from './slotsView';
-import { clearStateFolder, partitionStateFolder, resetRefusal } from './stateFolder';
+import {
+  clearStateFolder,
+  findStateFolders,
+  partitionStateFolder,
+  resetRefusal,
+} from './stateFolder';
 import type { TimelinePanel } from './timelinePanel';
 
 export interface CommandDeps {
@@ -175,15 +187,19 @@ async function recover(tracker: SessionTracker, arg: unknown): Promise<void> {
   try {
     await session.customRequest('recover', {});
   } catch (error) {
-    void vscode.window.showErrorMessage(`Durable Run: cannot recover: ${errorText(error)}`);
+    // The adapter says what stands in the way ("nothing to recover: ..."), for us to say once.
+    void vscode.window.showErrorMessage(`Durable Run: ${errorText(error)}`);
   }
 }
 
-/** The state folders the user may mean: the last session's, then each folder's default. */
+/**
+ * The state folders the user may mean: the last session's, then every agent's under each
+ * workspace folder's root of state folders.
+ */
 function stateDirCandidates(tracker: SessionTracker): string[] {
   const dirs = [
     ...(tracker.lastStateDir ? [tracker.lastStateDir] : []),
-    ...(vscode.workspace.workspaceFolders ?? []).map(defaultStateDirOf),
+    ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) => findStateFolders(stateRootOf(f))),
   ];
   return [...new Set(dirs.map((d) => path.resolve(d)))];
 }
@@ -191,19 +207,25 @@ function stateDirCandidates(tracker: SessionTracker): string[] {
 async function resetState(tracker: SessionTracker, arg: unknown): Promise<void> {
   let dir = typeof arg === 'string' ? path.resolve(arg) : undefined;
   if (!dir) {
+    if (!vscode.workspace.workspaceFolders?.length && !tracker.lastStateDir) {
+      return void vscode.window.showInformationMessage(
+        'Durable Run: open a folder first: state folders are found in the workspace.',
+      );
+    }
     const candidates = stateDirCandidates(tracker);
     if (candidates.length === 0) {
       return void vscode.window.showInformationMessage(
-        'Durable Run: open a folder first: the state folder is found from the workspace.',
+        'Durable Run: no agent has durable state in this workspace yet: there is nothing to reset.',
       );
     }
-    dir =
+    const picked =
       candidates.length === 1
-        ? candidates[0]
-        : await vscode.window.showQuickPick(candidates, {
-            title: 'Durable Run: Reset State',
-            placeHolder: 'Which state folder?',
-          });
+        ? { dir: candidates[0] }
+        : await vscode.window.showQuickPick(
+            candidates.map((d) => ({ label: vscode.workspace.asRelativePath(d), dir: d })),
+            { title: 'Durable Run: Reset State', placeHolder: 'Which state folder?' },
+          );
+    dir = picked?.dir;
     if (!dir) return;
   }
   if (tracker.stateDirsInUse().some((d) => path.resolve(d) === dir)) {
@@ -259,18 +281,21 @@ async function debugAgentFile(uri: unknown): Promise<void> {
   const file =
     uri instanceof vscode.Uri ? uri.fsPath : vscode.window.activeTextEditor?.document.uri.fsPath;
   if (!file)
-    return void vscode.window.showErrorMessage('Durable Run: open an agent file to debug.');
+    return void vscode.window.showErrorMessage(
+      'Durable Run: no agent file is open. Open one (it imports durable-run and calls defineAgent), then run Debug Agent File.',
+    );
   const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   if (!isAgentFileName(file) || !isAgentSource(text)) {
     return void vscode.window.showErrorMessage(
-      `Durable Run: ${path.basename(file)} is not an agent file (an agent imports 'durable-run' and calls defineAgent).`,
+      `Durable Run: ${path.basename(file)} is not an agent file: an agent imports 'durable-run' and calls defineAgent.`,
     );
   }
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file));
-  const inputs = fs.existsSync(path.join(path.dirname(file), INPUTS_FILE_NAME));
+  if (!fs.existsSync(path.join(path.dirname(file), INPUTS_FILE_NAME)))
+    return offerInputsFile(noInputsBeside(file, folder?.uri.fsPath), file);
   await vscode.debug.startDebugging(
     folder,
-    launchConfigFor(file, folder?.uri.fsPath, inputs) as vscode.DebugConfiguration,
+    launchConfigFor(file, folder?.uri.fsPath, true) as vscode.DebugConfiguration,
   );
 }
 

@@ -8,6 +8,7 @@ import {
   AGENT_GLOB,
   AGENT_SCAN_MAX_BYTES,
   AGENT_SEARCH_EXCLUDE,
+  defaultStateDir,
   INPUTS_FILE_NAME,
   isAgentFileName,
   isAgentSource,
@@ -15,6 +16,7 @@ import {
   resolveLaunchConfig,
   type DurableLaunchConfig,
 } from './agentFiles';
+import { offerInputsFile } from './agentInputs';
 import { DEBUG_TYPE } from './constants';
 import { readSettings } from './settings';
 
@@ -25,6 +27,20 @@ function activeFile(): { file?: string; isAgent: boolean } {
   const file = document.uri.fsPath;
   return { file, isAgent: isAgentFileName(file) && isAgentSource(document.getText()) };
 }
+
+/** The durable-agent configurations of a folder's launch.json. */
+function launchJsonConfigs(folder: vscode.WorkspaceFolder | undefined) {
+  const configs = vscode.workspace
+    .getConfiguration('launch', folder?.uri)
+    .get<Array<{ type?: string; name?: string; program?: string }>>('configurations', []);
+  return configs.filter((c) => c?.type === DEBUG_TYPE);
+}
+
+/**
+ * A launch attribute the adapter ignores: what the user should know about how their launch was
+ * resolved, written to the session's Debug Console when it starts (see registerConfigurationProviders).
+ */
+export const NOTE_ATTRIBUTE = 'durableRunNote';
 
 export class DurableConfigurationProvider implements vscode.DebugConfigurationProvider {
   resolveDebugConfiguration(
@@ -46,12 +62,29 @@ export class DurableConfigurationProvider implements vscode.DebugConfigurationPr
       activeFile: active.file,
       defaults: { stateDir: settings.defaultStateDir, autoRecover: settings.autoRecover },
       exists: (file) => fs.existsSync(file),
+      launchJson: launchJsonConfigs(folder),
     });
     if ('error' in result) {
-      void vscode.window.showErrorMessage(result.error);
+      if (result.inputsFor) void offerInputsFile(result.error, result.inputsFor);
+      else void vscode.window.showErrorMessage(result.error);
       return undefined;
     }
-    return result.config as vscode.DebugConfiguration;
+    const resolved = result.config as vscode.DebugConfiguration;
+    if (result.note) resolved[NOTE_ATTRIBUTE] = result.note;
+    return resolved;
+  }
+
+  /** Once VS Code has substituted the variables, the program's path gives its state folder. */
+  resolveDebugConfigurationWithSubstitutedVariables(
+    folder: vscode.WorkspaceFolder | undefined,
+    config: vscode.DebugConfiguration,
+  ): vscode.DebugConfiguration {
+    if (config.stateDir === undefined && typeof config.program === 'string') {
+      const root = readSettings(folder).defaultStateDir;
+      const cwd = typeof config.cwd === 'string' ? config.cwd : undefined;
+      config.stateDir = defaultStateDir(root, config.program, folder?.uri.fsPath, cwd);
+    }
+    return config;
   }
 }
 
@@ -91,6 +124,12 @@ async function isAgentFile(uri: vscode.Uri): Promise<boolean> {
 
 export function registerConfigurationProviders(): vscode.Disposable[] {
   return [
+    vscode.debug.onDidStartDebugSession((session) => {
+      const note: unknown = session.configuration[NOTE_ATTRIBUTE];
+      if (session.type === DEBUG_TYPE && typeof note === 'string') {
+        vscode.debug.activeDebugConsole.appendLine(note);
+      }
+    }),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new DurableConfigurationProvider()),
     vscode.debug.registerDebugConfigurationProvider(
       DEBUG_TYPE,

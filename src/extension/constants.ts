@@ -26,6 +26,8 @@ export const COMMANDS = {
 /** Context keys: the Slots view has a session to show (live or ended), a session is live. */
 export const CONTEXT_HAS_DATA = 'durableRun.hasSessionData';
 export const CONTEXT_RUNNING = 'durableRun.sessionRunning';
+/** The active editor shows an agent file (the editor title's run button offers to debug it). */
+export const CONTEXT_AGENT_FILE_ACTIVE = 'durableRun.agentFileActive';
 
 /** The default state folder; `${workspaceFolder}` is substituted by VS Code at launch. */
 export const DEFAULT_STATE_DIR = '${workspaceFolder}/.durable';

@@ -3,12 +3,14 @@
 // here only registers; data is fetched once a durable-agent session exists.
 import * as vscode from 'vscode';
 import { registerAdapterFactory } from './adapterFactory';
+import { registerAgentEditorContext } from './agentEditor';
 import { registerCallSiteDecorations } from './callSiteDecorations';
 import { registerCommands } from './commands';
 import { registerConfigurationProviders } from './configurationProvider';
 import { openQuickPick, type OpenQuickPick } from './quickPick';
 import { SessionTracker } from './sessionTracker';
-import { defaultStateDirOf } from './settings';
+import { isAgentFileName, isAgentSource } from './agentFiles';
+import { stateDirOfAgentFile } from './settings';
 import { registerSlotsView } from './slotsView';
 import { registerStatusBar } from './statusBar';
 import { TimelinePanel } from './timelinePanel';
@@ -27,15 +29,18 @@ export function activate(context: vscode.ExtensionContext): DurableRunExtensionA
   const media = vscode.Uri.joinPath(context.extensionUri, 'media');
   const tracker = new SessionTracker();
   const slots = registerSlotsView(tracker);
+  // Without a session, the timeline reads the state of the agent file in the editor.
   const timeline = new TimelinePanel(tracker, media, () => {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    return folder && defaultStateDirOf(folder);
+    const document = vscode.window.activeTextEditor?.document;
+    if (document?.uri.scheme !== 'file' || !isAgentFileName(document.uri.fsPath)) return undefined;
+    return isAgentSource(document.getText()) ? stateDirOfAgentFile(document.uri.fsPath) : undefined;
   });
   context.subscriptions.push(
     tracker,
     timeline,
     ...slots.disposables,
     ...registerConfigurationProviders(),
+    ...registerAgentEditorContext(),
     registerAdapterFactory(context.extensionPath),
     ...registerCallSiteDecorations(tracker, media),
     ...registerStatusBar(tracker),

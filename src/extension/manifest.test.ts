@@ -74,6 +74,17 @@ describe('package.json', () => {
     }
   });
 
+  it("offers Debug Agent File on the editor title's run button of agent files, as the JavaScript debugger does", () => {
+    const run = contributes.menus['editor/title/run'];
+    assert.deepEqual(
+      run.map((m: { command: string; when: string }) => [m.command, m.when]),
+      [[COMMANDS.debugAgentFile, 'durableRun.agentFileActive && isWorkspaceTrusted']],
+    );
+    // The context key is kept by the extension, which must be active once such a file is open.
+    for (const language of ['typescript', 'javascript'])
+      assert.ok(pkg.activationEvents.includes(`onLanguage:${language}`), language);
+  });
+
   it('puts Inject Crash and Recover on the debug toolbar of durable-agent sessions only', () => {
     const toolbar = contributes.menus['debug/toolBar'];
     assert.deepEqual(
@@ -147,6 +158,21 @@ describe('package.json', () => {
     });
   });
 
+  it('contributes its TypeScript server plugin, which the package depends on under the same name', () => {
+    const plugins: { name: string; enableForWorkspaceTypeScriptVersions?: boolean }[] =
+      contributes.typescriptServerPlugins;
+    assert.deepEqual(
+      plugins.map((p) => p.name),
+      ['durable-run-typescript-plugin'],
+    );
+    assert.equal(plugins[0].enableForWorkspaceTypeScriptVersions, true);
+    assert.ok(pkg.dependencies[plugins[0].name], 'the plugin is not a dependency');
+    const plugin = JSON.parse(
+      readFileSync(join(root, 'typescript-plugin', 'package.json'), 'utf8'),
+    );
+    assert.equal(plugin.name, plugins[0].name);
+  });
+
   it('has the settings the extension reads', () => {
     const props = Object.keys(contributes.configuration.properties);
     for (const s of ['defaultStateDir', 'autoRecover', 'showCodeLens', 'showGutterMarks']) {
@@ -179,7 +205,7 @@ describe('package.json', () => {
     assert.ok(minor(engine) >= 1082);
   });
 
-  it('packages only what runs: bundles, esbuild, media, the sample files and the docs', () => {
+  it('packages only what runs: bundles, esbuild, the TypeScript plugin, media, the sample files and the docs', () => {
     // `vsce ls` applies .vscodeignore as `vsce package` does, without building anything.
     const vsce = join(
       root,
@@ -187,7 +213,8 @@ describe('package.json', () => {
       '.bin',
       process.platform === 'win32' ? 'vsce.cmd' : 'vsce',
     );
-    const out = spawnSync(vsce, ['ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
+    // As `npm run package` does: the TypeScript plugin is the one dependency, a linked folder.
+    const out = spawnSync(vsce, ['ls', '--follow-symlinks'], { cwd: root, encoding: 'utf8' });
     assert.equal(out.status, 0, out.stderr);
     const files = out.stdout.split('\n').filter(Boolean);
     const allowed = [
@@ -197,8 +224,8 @@ describe('package.json', () => {
       /^media\/[\w-]+\.(png|svg)$/,
       /^media\/timeline\.(js|css)$/,
       /^media\/walkthrough\/[\w-]+\.md$/,
-      /^samples\/durable-run\.d\.ts$/,
-      /^samples\/payments\/(agent\.ts|ledger\.ts|inputs\.jsonl)$/,
+      /^samples\/payments\/(agent\.ts|ledger\.js|inputs\.jsonl)$/,
+      /^node_modules\/durable-run-typescript-plugin\/(package\.json|index\.js|durable-run\.d\.ts)$/,
     ];
     assert.deepEqual(
       files.filter((f) => !allowed.some((a) => a.test(f))),
@@ -210,8 +237,39 @@ describe('package.json', () => {
       'LICENSE',
       'media/timeline.js',
       'media/icon.png',
+      'node_modules/durable-run-typescript-plugin/index.js',
+      'node_modules/durable-run-typescript-plugin/durable-run.d.ts',
     ]) {
       assert.ok(files.includes(f), `${f} is not packaged`);
     }
+  });
+
+  it('gives the marketplace page absolute image and link URLs: a repository for vsce to rewrite against', () => {
+    assert.match(pkg.repository.url, /^https:\/\/github\.com\/[\w.-]+\/[\w.-]+(\.git)?$/);
+    const script: string = pkg.scripts.package;
+    for (const flag of ['--no-rewrite-relative-links', '--allow-missing-repository'])
+      assert.ok(!script.includes(flag), `npm run package passes ${flag}`);
+    // `#1` in a frame name is not a GitHub issue.
+    assert.ok(script.includes('--no-gitHubIssueLinking'), 'issue numbers would be linked');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    for (const m of readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)) {
+      const url = m[1];
+      if (/^https:\/\//.test(url)) continue;
+      assert.ok(!/^[a-z]+:/i.test(url), `${url}: only https images show on the marketplace`);
+      assert.ok(existsSync(join(root, url)), `${url} does not exist`);
+    }
+  });
+
+  it('puts users first in the README: what it does and the Quick Start, contributors at the end', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const headings = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    assert.equal(headings[0], 'Quick Start');
+    assert.equal(headings.at(-1), 'Contributing');
+    const intro = readme.slice(0, readme.indexOf('## Quick Start'));
+    assert.match(
+      intro,
+      /!\[[^\]]+\]\(media\/screenshot\.png\)/,
+      'the picture comes before the Quick Start',
+    );
   });
 });

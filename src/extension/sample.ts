@@ -1,14 +1,13 @@
 // durableRun.createSample: writes the payments sample (agent, reconciler, ledger helper,
-// inputs.jsonl), the `durable-run` type declarations with a tsconfig.json that maps the module to
-// them, and launch configurations. It never overwrites: the sample goes to a fresh folder, and
-// an existing launch.json gets the configurations appended.
+// inputs.jsonl) and launch configurations. The editor finds the `durable-run` types through the
+// extension's TypeScript server plugin: nothing else is copied. It never overwrites: the sample
+// goes to a fresh folder, and an existing launch.json gets the configurations appended.
 import * as vscode from 'vscode';
 import {
   SAMPLE_FILES,
   launchJson,
   sampleFolderName,
   sampleLaunchConfigurations,
-  sampleTsconfig,
 } from './sampleFiles';
 
 async function exists(uri: vscode.Uri): Promise<boolean> {
@@ -86,10 +85,6 @@ export async function createSample(extensionUri: vscode.Uri): Promise<void> {
         { overwrite: false },
       );
     }
-    await vscode.workspace.fs.writeFile(
-      vscode.Uri.joinPath(dir, 'tsconfig.json'),
-      Buffer.from(sampleTsconfig()),
-    );
     await addLaunchConfigurations(target.root, target.folder, sampleLaunchConfigurations(name));
   } catch (error) {
     void vscode.window.showErrorMessage(

@@ -1,7 +1,10 @@
 // Unit tests of what createSample writes: shipped files, tsconfig, launch configurations, and
 // the crash point explanations and state-folder rules the commands use.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { existsSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { CRASH_POINTS } from '../worker/protocol';
@@ -11,9 +14,8 @@ import {
   SAMPLE_FILES,
   sampleFolderName,
   sampleLaunchConfigurations,
-  sampleTsconfig,
 } from './sampleFiles';
-import { isStateFile, partitionStateFolder } from './stateFolder';
+import { findStateFolders, isStateFile, partitionStateFolder } from './stateFolder';
 
 const root = join(__dirname, '..', '..');
 
@@ -26,9 +28,8 @@ describe('sample files', () => {
     }
     assert.deepEqual(SAMPLE_FILES.map((f) => f.to).sort(), [
       'agent.ts',
-      'durable-run.d.ts',
       'inputs.jsonl',
-      'ledger.ts',
+      'ledger.js',
     ]);
   });
 
@@ -44,12 +45,6 @@ describe('sample files', () => {
     );
   });
 
-  it('maps durable-run to the declarations beside the agent', () => {
-    const config = JSON.parse(sampleTsconfig());
-    assert.deepEqual(config.compilerOptions.paths, { 'durable-run': ['./durable-run.d.ts'] });
-    assert.equal(config.compilerOptions.strict, true);
-  });
-
   it('writes a launch.json with a plain run and a planned crash of the charge', () => {
     const json = JSON.parse(launchJson(sampleLaunchConfigurations('payments-2')));
     assert.equal(json.version, '0.2.0');
@@ -59,6 +54,9 @@ describe('sample files', () => {
     assert.equal(plain.inputsFile, '${workspaceFolder}/payments-2/inputs.jsonl');
     assert.deepEqual(crash.crash, { point: 'before-outcome', call: 'charge' });
     assert.notEqual(plain.name, crash.name);
+    // The default applies: a state folder of the sample's own, never one shared by every agent.
+    assert.equal(plain.stateDir, undefined);
+    assert.equal(crash.stateDir, undefined);
   });
 });
 
@@ -90,5 +88,28 @@ describe('state folder', () => {
         other: ['notes.md', 'journal.jsonl.bak', 'src'],
       },
     );
+  });
+});
+
+describe('findStateFolders', () => {
+  it('finds the state folder of each agent under the root, and the root when it holds state itself', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'durable-state-folders-'));
+    try {
+      for (const dir of ['payments/agent', 'mailer/agent', 'empty/agent', 'notes']) {
+        fs.mkdirSync(path.join(root, dir), { recursive: true });
+      }
+      fs.writeFileSync(path.join(root, 'payments/agent/journal.jsonl'), '');
+      fs.writeFileSync(path.join(root, 'mailer/agent/journal.unreadable-x.jsonl'), '');
+      fs.writeFileSync(path.join(root, 'notes/todo.md'), '');
+      assert.deepEqual(findStateFolders(root), [
+        path.join(root, 'mailer/agent'),
+        path.join(root, 'payments/agent'),
+      ]);
+      fs.writeFileSync(path.join(root, 'journal.jsonl'), '');
+      assert.equal(findStateFolders(root)[0], root);
+      assert.deepEqual(findStateFolders(path.join(root, 'missing')), []);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

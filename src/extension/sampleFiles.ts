@@ -1,14 +1,14 @@
 // What durableRun.createSample writes, as data: which shipped files it copies where, and the
-// launch.json and tsconfig.json it generates. Pure, so their content is unit-tested.
-import { DEBUG_TYPE, DEFAULT_STATE_DIR } from './constants';
+// launch.json it generates. Pure, so their content is unit-tested. No type declarations are
+// copied: the extension's TypeScript server plugin resolves `durable-run` in any folder.
+import { DEBUG_TYPE } from './constants';
 import type { DurableLaunchConfig } from './agentFiles';
 
 /** Files shipped in the VSIX (see .vscodeignore), relative to the extension's folder. */
 export const SAMPLE_FILES: ReadonlyArray<{ from: string; to: string }> = [
   { from: 'samples/payments/agent.ts', to: 'agent.ts' },
-  { from: 'samples/payments/ledger.ts', to: 'ledger.ts' },
+  { from: 'samples/payments/ledger.js', to: 'ledger.js' },
   { from: 'samples/payments/inputs.jsonl', to: 'inputs.jsonl' },
-  { from: 'samples/durable-run.d.ts', to: 'durable-run.d.ts' },
 ];
 
 export const SAMPLE_BASE_NAME = 'payments';
@@ -23,28 +23,10 @@ export function sampleFolderName(taken: (name: string) => boolean): string {
 }
 
 /**
- * The sample's own tsconfig.json: `paths` maps `durable-run` to the declarations beside it, so
- * the editor type-checks the agent without installing anything. Node's types (for the ledger's
- * fs calls) come from automatic type acquisition, or from `npm i -D @types/node`.
+ * The sample's launch configurations: a run that stops on entry, and one that crashes while
+ * charging. No stateDir: the sample keeps its state in its own folder under .durable, as any
+ * agent does by default.
  */
-export function sampleTsconfig(): string {
-  const config = {
-    compilerOptions: {
-      target: 'ES2022',
-      module: 'commonjs',
-      moduleResolution: 'node',
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-      esModuleInterop: true,
-      paths: { 'durable-run': ['./durable-run.d.ts'] },
-    },
-    typeAcquisition: { enable: true, include: ['node'] },
-  };
-  return JSON.stringify(config, null, 2) + '\n';
-}
-
-/** The sample's launch configurations: a plain run, and one that crashes while charging. */
 export function sampleLaunchConfigurations(folderName: string): DurableLaunchConfig[] {
   const dir = `\${workspaceFolder}/${folderName}`;
   const base = {
@@ -52,7 +34,6 @@ export function sampleLaunchConfigurations(folderName: string): DurableLaunchCon
     request: 'launch',
     program: `${dir}/agent.ts`,
     inputsFile: `${dir}/inputs.jsonl`,
-    stateDir: DEFAULT_STATE_DIR,
   };
   return [
     { ...base, name: `Debug ${folderName} agent`, stopOnEntry: true },

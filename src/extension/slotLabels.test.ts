@@ -154,18 +154,20 @@ describe('progress', () => {
 
   it('puts attempt and counts in the status bar, and the crash when there was one', () => {
     const counts = countStatuses(states);
-    const running = statusBarText({ attempt: 2, phase: 'running', counts });
-    assert.equal(running.text, '$(debug-alt) Durable attempt 2 $(pass) 2 $(watch) 1 $(error) 1');
+    const running = statusBarText({ attempt: 2, phase: 'running', counts }, 'Debug payments agent');
+    // Named as the Call Stack and the Debug Console name the session.
+    assert.equal(
+      running.text,
+      '$(debug-alt) Debug payments agent: attempt 2 $(pass) 2 $(watch) 1 $(error) 1',
+    );
     assert.match(running.tooltip, /attempt 2 running/);
     assert.match(running.tooltip, /timeline/);
-    const crashed = statusBarText({
-      attempt: 1,
-      phase: 'crashed',
-      crashPoint: 'before-outcome',
-      counts,
-    });
+    const crashed = statusBarText(
+      { attempt: 1, phase: 'crashed', crashPoint: 'before-outcome', counts },
+      'x',
+    );
     assert.match(crashed.text, /\$\(flame\) crashed at before-outcome/);
     assert.match(crashed.tooltip, /Click to recover/);
-    assert.match(statusBarText({ attempt: 0, phase: 'starting', counts }).text, /Durable starting/);
+    assert.match(statusBarText({ attempt: 0, phase: 'starting', counts }, 'x').text, /x: starting/);
   });
 });

@@ -147,7 +147,14 @@ export interface SessionProgress {
 }
 
 /** The status bar item: attempt number and slot counts, with codicons. */
-export function statusBarText(p: SessionProgress): { text: string; tooltip: string } {
+/**
+ * The status bar item of a session, named as VS Code names it (Call Stack, Debug Console): the
+ * session's name, then its attempt and slot counts.
+ */
+export function statusBarText(
+  p: SessionProgress,
+  session: string,
+): { text: string; tooltip: string } {
   const { succeeded, failed, pending } = p.counts;
   const attempt = p.attempt > 0 ? `attempt ${p.attempt}` : 'starting';
   const phase =
@@ -158,9 +165,9 @@ export function statusBarText(p: SessionProgress): { text: string; tooltip: stri
         : p.phase === 'done'
           ? ' $(check) done'
           : '';
-  const text = `$(debug-alt) Durable ${attempt}${phase} $(pass) ${succeeded} $(watch) ${pending} $(error) ${failed}`;
+  const text = `$(debug-alt) ${session}: ${attempt}${phase} $(pass) ${succeeded} $(watch) ${pending} $(error) ${failed}`;
   const tooltip =
-    `Durable Run: ${attempt}${p.phase === 'running' || p.phase === 'starting' ? ' running' : `, ${p.phase}`}` +
+    `Durable Run, ${session}: ${attempt}${p.phase === 'running' || p.phase === 'starting' ? ' running' : `, ${p.phase}`}` +
     `${p.crashPoint && p.phase === 'crashed' ? ` (crash at ${p.crashPoint})` : ''}\n` +
     `Slots: ${succeeded} succeeded, ${pending} pending, ${failed} failed\n` +
     (p.phase === 'crashed' ? 'Click to recover.' : 'Click to show the timeline.');

@@ -54,3 +54,27 @@ export async function clearStateFolder(
     await lock.release();
   }
 }
+
+/**
+ * The state folders under a root (the default, one per agent file): the root itself when it holds
+ * state (as every agent's did before they had a folder each), and each folder below it that holds
+ * state, at most `depth` levels down. Folders that cannot be read are skipped.
+ */
+export function findStateFolders(root: string, depth = 4): string[] {
+  const found: string[] = [];
+  const visit = (dir: string, left: number): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    if (entries.some((e) => e.isFile() && isStateFile(e.name))) found.push(dir);
+    if (left === 0) return;
+    for (const e of entries) {
+      if (e.isDirectory() && !e.isSymbolicLink()) visit(path.join(dir, e.name), left - 1);
+    }
+  };
+  visit(root, depth);
+  return found.sort();
+}

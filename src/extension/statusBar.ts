@@ -19,7 +19,7 @@ export function registerStatusBar(tracker: SessionTracker): vscode.Disposable[] 
       item.hide();
       return;
     }
-    const { text, tooltip } = statusBarText(progress);
+    const { text, tooltip } = statusBarText(progress, shown?.session.name ?? 'Durable Run');
     item.text = text;
     item.tooltip = tooltip;
     item.command = progress.phase === 'crashed' ? COMMANDS.recover : COMMANDS.showTimeline;

@@ -158,6 +158,26 @@ export function decode<T = unknown>(encoded: Encoded): T {
   return codec.deserialize(encoded as never) as T;
 }
 
+/**
+ * Whether a line of a stack is a frame of the process that hosts the runtime (its own code,
+ * Node's internals) rather than of the agent: set by the host, which alone knows its files.
+ */
+let isHostFrame: ((frame: string) => boolean) | undefined;
+
+/** Every error stack encoded from now on (persisted or sent) leaves out the host's frames. */
+export function leaveOutHostFrames(isHost: (frame: string) => boolean): void {
+  isHostFrame = isHost;
+}
+
+function userStack(stack: string | undefined): string | undefined {
+  if (stack === undefined || !isHostFrame) return stack;
+  const test = isHostFrame;
+  return stack
+    .split('\n')
+    .filter((line) => !(/^\s+at /.test(line) && test(line)))
+    .join('\n');
+}
+
 export function encodeError(thrown: unknown, seen: Error[] = []): EncodedError {
   if (!(thrown instanceof Error)) {
     let value: Encoded;
@@ -168,7 +188,11 @@ export function encodeError(thrown: unknown, seen: Error[] = []): EncodedError {
     }
     return { name: 'NonError', message: String(thrown), thrown: value };
   }
-  const out: EncodedError = { name: thrown.name, message: thrown.message, stack: thrown.stack };
+  const out: EncodedError = {
+    name: thrown.name,
+    message: thrown.message,
+    stack: userStack(thrown.stack),
+  };
   const className = errorClassId(thrown, false);
   if (className !== undefined && className !== 'Error') out.className = className;
   const props = errorProps(thrown);

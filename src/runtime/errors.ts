@@ -10,6 +10,14 @@ export class PayloadTooLargeError extends PayloadEncodingError {
   override name = 'PayloadTooLargeError';
 }
 
+/**
+ * What the user can do about a state folder that cannot be used, which each surface says in its
+ * own words (a CLI flag, a launch attribute): `start-fresh`, the journal is damaged and starting
+ * from empty state keeps it aside; `own-state`, it is another agent's journal, and this agent
+ * needs a state folder of its own.
+ */
+export type StateRemedy = 'start-fresh' | 'own-state';
+
 /** The state folder or its journal cannot be used; the file is left exactly as it was. */
 export class StateFileError extends Error {
   override name = 'StateFileError';
@@ -17,6 +25,7 @@ export class StateFileError extends Error {
     message: string,
     readonly file: string,
     readonly line?: number,
+    readonly remedy?: StateRemedy,
   ) {
     super(message);
   }

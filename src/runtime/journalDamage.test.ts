@@ -198,7 +198,7 @@ describe('JournalStore torn and corrupt files', () => {
   it('a journal of another agent is refused, and read without an agent name', () => {
     const dir = writeJournal();
     rejectsOpen(dir, { agent: 'bank' }, (e) =>
-      assert.match(e.message, /belongs to agent "shop", not "bank"/),
+      assert.match(e.message, /holds the journal of agent "shop", and this agent is "bank"/),
     );
     const any = JournalStore.open(dir, {});
     assert.equal(any.get(STATE_ID)!.slots.length, 2);

@@ -209,11 +209,34 @@ describe('JournalStore fresh and read-only opens', () => {
     JournalStore.open(dir, { agent: 'shop' }).close();
   });
 
-  it('fresh keeps a journal of another agent aside instead of deleting it', () => {
+  it('fresh refuses a journal of another agent, readable as it is, and leaves it in place', () => {
     const dir = writeJournal();
-    const store = JournalStore.open(dir, { agent: 'bank', fresh: true });
-    store.close();
-    assert.equal(fs.readdirSync(dir).filter((name) => name.includes('unreadable')).length, 1);
+    const before = fs.readFileSync(journalOf(dir));
+    assert.throws(
+      () => JournalStore.open(dir, { agent: 'bank', fresh: true }),
+      (e: StateFileError) => e.remedy === 'own-state' && /agent "shop"/.test(e.message),
+    );
+    assert.deepEqual(fs.readdirSync(dir), [JOURNAL_FILE]);
+    assert.deepEqual(fs.readFileSync(journalOf(dir)), before);
+  });
+
+  it('fresh keeps one copy of an unreadable journal, however often the same bytes are set aside', () => {
+    const dir = writeJournal();
+    const file = journalOf(dir);
+    const text = lines(file);
+    text[2] = 'not json';
+    const damaged = text.join('\n');
+    const warnings: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      fs.writeFileSync(file, damaged);
+      const store = JournalStore.open(dir, { agent: 'shop', fresh: true });
+      warnings.push(...store.warnings);
+      store.close();
+    }
+    const aside = fs.readdirSync(dir).filter((name) => name.includes('unreadable'));
+    assert.equal(aside.length, 1, aside.join(', '));
+    assert.equal(fs.readFileSync(path.join(dir, aside[0]), 'utf8'), damaged);
+    assert.match(warnings[2], /is already kept, byte for byte, as .*journal\.unreadable-/);
   });
 
   it('fresh over a journal with a torn last line starts a journal that reopens cleanly', () => {

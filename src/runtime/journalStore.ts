@@ -220,31 +220,39 @@ export class JournalStore implements StateStore {
 
   /**
    * `fresh` on an existing journal: a readable one is replaced by create(), an unreadable one is
-   * kept aside first (under a second name, so the journal never goes missing meanwhile).
+   * kept aside first (under a second name, so the journal never goes missing meanwhile; once: a
+   * byte-identical copy already kept aside is not made again). Another agent's journal is not
+   * this agent's to discard: it is refused, as without `fresh`.
    */
   private discard(): void {
     try {
       this.load(true);
       this.warnings.length = 0;
     } catch (error) {
-      if (!(error instanceof StateFileError)) throw error;
-      const aside = this.file.replace(
-        /\.jsonl$/,
-        `.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`,
-      );
-      try {
-        fs.linkSync(this.file, aside);
-      } catch {
-        // A file system without hard links: moved aside instead.
+      if (!(error instanceof StateFileError)) throw describeFsError(error, this.file, 'read');
+      if (error.remedy === 'own-state') throw error;
+      const kept = this.keptCopyOf(this.file);
+      const aside =
+        kept ??
+        this.file.replace(
+          /\.jsonl$/,
+          `.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`,
+        );
+      if (!kept) {
         try {
-          fs.renameSync(this.file, aside);
-        } catch (moveError) {
-          throw describeFsError(moveError, this.file, 'keep aside');
+          fs.linkSync(this.file, aside);
+        } catch {
+          // A file system without hard links: moved aside instead.
+          try {
+            fs.renameSync(this.file, aside);
+          } catch (moveError) {
+            throw describeFsError(moveError, this.file, 'keep aside');
+          }
         }
       }
       this.warnings.length = 0;
       this.warnings.push(
-        `${error.message}\nStarting fresh as asked; the unreadable journal was kept as ${aside}`,
+        `${error.message}\nStarted from empty state; the unreadable journal ${kept ? 'is already kept, byte for byte,' : 'was kept'} as ${aside}`,
       );
     }
     // What load() learnt is about the old file: its torn lines must not be marked in the new one.
@@ -252,6 +260,26 @@ export class JournalStore implements StateStore {
     this.endsMidLine = false;
     this.map.clear();
     this.log = new TimelineLog();
+  }
+
+  /** An unreadable journal kept aside earlier with exactly the bytes of `file`, if any. */
+  private keptCopyOf(file: string): string | undefined {
+    const dir = path.dirname(file);
+    const size = fs.statSync(file).size;
+    let bytes: Buffer | undefined;
+    for (const name of fs.readdirSync(dir).sort()) {
+      if (!/^journal\.unreadable-[\w-]+\.jsonl$/.test(name)) continue;
+      const other = path.join(dir, name);
+      try {
+        const stat = fs.lstatSync(other);
+        if (!stat.isFile() || stat.size !== size) continue;
+        bytes ??= fs.readFileSync(file);
+        if (fs.readFileSync(other).equals(bytes)) return other;
+      } catch {
+        // Gone or unreadable meanwhile: not a copy to rely on.
+      }
+    }
+    return undefined;
   }
 
   private create(agent: string): void {
@@ -320,11 +348,13 @@ export class JournalStore implements StateStore {
     } catch (error) {
       throw describeFsError(error, this.file, 'read');
     }
+    // How to go on is the surface's to say (a CLI flag, a launch attribute): see StateRemedy.
     const fail = (line: number, what: string): never => {
       throw new StateFileError(
-        `${this.file}:${line}: ${what}. The file was left untouched; move it away, or start fresh (--fresh / "fresh": true keeps it aside).`,
+        `${this.file}:${line}: ${what}. The file was left untouched.`,
         this.file,
         line,
+        'start-fresh',
       );
     };
     if (bytes.length === 0)
@@ -358,9 +388,11 @@ export class JournalStore implements StateStore {
       );
     }
     if (checkAgent && this.agent !== undefined && header.agent !== this.agent) {
-      fail(
+      throw new StateFileError(
+        `${path.dirname(this.file)} holds the journal of agent "${header.agent}", and this agent is "${this.agent}": one state folder belongs to one agent. The journal was left untouched.`,
+        this.file,
         1,
-        `the journal belongs to agent "${header.agent}", not "${this.agent}"; use another stateDir for this agent`,
+        'own-state',
       );
     }
     // The lines torn markers name (only lines that mention "torn" can be markers).

@@ -7,6 +7,7 @@ import Module from 'node:module';
 import * as path from 'node:path';
 import * as api from '../runtime/api';
 import { isAgent, type Agent } from '../runtime/agent';
+import { encodeError } from '../runtime/codec';
 import type { WorkerFailure } from './protocol';
 
 export class AgentLoadError extends Error {
@@ -87,13 +88,19 @@ export function loadAgent(program: string, code: string): Agent {
     (id: string) => (id === 'durable-run' ? api : baseRequire(id)),
     baseRequire,
   ) as NodeJS.Require;
+  // Node keeps the agent's source map only as long as its module lives (a weak reference), and
+  // nothing else holds this module once the agent is loaded: after the first garbage collection,
+  // stack traces and call sites would fall back to the compiled lines. In the module cache, as
+  // any module Node loads, it lives as long as the process.
+  (Module as unknown as { _cache: Record<string, Module> })._cache[program] = mod;
   try {
     mod._compile(code, program);
   } catch (error) {
-    const e = error as Error;
+    // Encoded as any error the user sees: the agent's frames, not the worker's.
+    const e = encodeError(error);
     throw new AgentLoadError({
       kind: 'agent',
-      message: `the agent ${program} threw while loading: ${e?.stack ?? String(error)}`,
+      message: `the agent ${program} threw while loading: ${e.stack ?? `${e.name}: ${e.message}`}`,
       file: program,
     });
   }

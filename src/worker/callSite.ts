@@ -1,5 +1,6 @@
 // Finds the user's line in the stack of a durable call: the first frame outside this bundle and
-// outside Node's internals. Node maps frames through the agent's inline source map.
+// outside Node's internals. Node maps frames through the agent's inline source map. The same rule
+// keeps the worker's own frames out of the stacks the user sees.
 import type { SourceLocation } from '../runtime/boundaries';
 
 const LOCATION = /^(.*):(\d+):(\d+)$/;
@@ -10,13 +11,39 @@ function locationOf(frame: string): RegExpExecArray | null {
   return LOCATION.exec(inner);
 }
 
+/** Whether a stack frame line is the worker's (this bundle, Node's internals), not the user's. */
+export function isWorkerFrame(ownFile: string): (frame: string) => boolean {
+  return (frame) => {
+    const m = locationOf(frame);
+    if (!m) return /^\s*at (async )?node:|\(node:/.test(frame);
+    return isWorkerFile(m[1].replace(/^file:\/\//, ''), ownFile);
+  };
+}
+
+function isWorkerFile(file: string, ownFile: string): boolean {
+  return file === ownFile || file.startsWith('node:');
+}
+
+/** Where the first frame of a stack that names a file is (the throw site of a user stack). */
+export function firstFrameLocation(stack: string | undefined): SourceLocation | undefined {
+  for (const line of (stack ?? '').split('\n')) {
+    if (!/^\s+at /.test(line)) continue;
+    const m = locationOf(line);
+    const file = m?.[1].replace(/^file:\/\//, '');
+    if (m && file && !file.startsWith('node:')) {
+      return { file, line: Number(m[2]), column: Number(m[3]) };
+    }
+  }
+  return undefined;
+}
+
 /** The user's frame in a stack: the first outside `ownFile`, Node's internals and node_modules. */
 function userFrame(stack: string | undefined, ownFile: string): SourceLocation | undefined {
   for (const line of (stack ?? '').split('\n').slice(1)) {
     const m = locationOf(line);
     if (!m) continue;
     const file = m[1].replace(/^file:\/\//, '');
-    if (file === ownFile || file.startsWith('node:') || file.includes('node_modules')) continue;
+    if (isWorkerFile(file, ownFile) || file.includes('node_modules')) continue;
     return { file, line: Number(m[2]), column: Number(m[3]) };
   }
   return undefined;

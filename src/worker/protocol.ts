@@ -1,5 +1,6 @@
 // The worker's message protocol: the only thing the CLI and the debug adapter share. Messages
 // travel over the child process's IPC channel (no network port), one object a message.
+import type { StateRemedy } from '../runtime/errors';
 import type { AgentInput } from '../runtime/agentRunner';
 import type { ActionState, Slot, SlotStatus } from '../runtime/actionState';
 import type { CallInfo, CallPhase, ExecutionInfo, SourceLocation } from '../runtime/boundaries';
@@ -149,6 +150,8 @@ export interface WorkerFailure {
   file?: string;
   line?: number;
   column?: number;
+  /** For a state folder that cannot be used: what the user can do, in the surface's words. */
+  remedy?: StateRemedy;
 }
 
 export type FromWorker =
@@ -218,6 +221,8 @@ export type FromWorker =
       action?: string;
       index?: number;
       functionId?: string;
+      /** The user's line of the call the crash struck at, when it struck at one. */
+      callSite?: SourceLocation;
     }
   | {
       type: 'done';

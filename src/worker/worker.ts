@@ -5,7 +5,7 @@ import './esbuildEnv';
 import type { Server } from 'node:net';
 import { validateInputs, AgentRunner } from '../runtime/agentRunner';
 import type { Boundary, RuntimeHooks } from '../runtime/boundaries';
-import { encodeError, encode } from '../runtime/codec';
+import { encodeError, encode, leaveOutHostFrames } from '../runtime/codec';
 import { InputsChangedError, StateFileError } from '../runtime/errors';
 import { JournalStore, JournalWriteError } from '../runtime/journalStore';
 import {
@@ -17,15 +17,25 @@ import {
 import { checkInputs } from '../runtime/stateMatch';
 import { MemoryStore, recordedInputs } from '../runtime/stateStore';
 import { AgentLoadError, compileAgent, loadAgent } from './agentLoader';
-import { makeCallSiteCapture, makeCallSiteTrace } from './callSite';
+import { isWorkerFrame, makeCallSiteCapture, makeCallSiteTrace } from './callSite';
 import { unknownCrashAction } from './crashPlan';
 import { HaltableStore } from './haltableStore';
 import { leadsGroup, watchParent } from './parentDeath';
 import { summarizeState } from './stateSummary';
 import { DebugController } from './debugController';
-import type { CrashPlan, FromWorker, Query, QueryResult, StartRequest, ToWorker } from './protocol';
+import type {
+  CrashPlan,
+  FromWorker,
+  Query,
+  QueryResult,
+  StartRequest,
+  ToWorker,
+  WorkerFailure,
+} from './protocol';
 
 process.setSourceMapsEnabled(true);
+// The user sees the agent's frames: this bundle's and Node's stay out of every stack encoded.
+leaveOutHostFrames(isWorkerFrame(__filename));
 
 let store: HaltableStore | undefined;
 /** Held from before the journal is opened until this process dies: the kernel then frees it. */
@@ -46,6 +56,17 @@ function send(message: FromWorker, then?: () => void): void {
 
 let failed = false;
 
+function stateFailure(error: StateFileError): WorkerFailure {
+  const { message, file, line, remedy } = error;
+  const kind =
+    error instanceof JournalWriteError
+      ? 'storage'
+      : error instanceof StateFolderBusyError
+        ? 'locked'
+        : 'state';
+  return { kind, message, file, line, remedy };
+}
+
 function fail(failure: Extract<FromWorker, { type: 'startFailed' }>['failure']): void {
   if (failed) return;
   failed = true;
@@ -61,18 +82,6 @@ function storeFailed(error: unknown): void {
   crashing = true;
   store?.halt();
   fail(stateFailure(error));
-}
-
-function stateFailure(
-  error: StateFileError,
-): Extract<FromWorker, { type: 'startFailed' }>['failure'] {
-  const kind =
-    error instanceof JournalWriteError
-      ? 'storage'
-      : error instanceof StateFolderBusyError
-        ? 'locked'
-        : 'state';
-  return { kind, message: error.message, file: error.file, line: error.line };
 }
 
 function crash(b: Boundary | undefined, plan: CrashPlan | 'now'): Promise<never> {
@@ -101,7 +110,7 @@ function crash(b: Boundary | undefined, plan: CrashPlan | 'now'): Promise<never>
     // The crash record could not be written (e.g. a full disk): the kill goes ahead anyway.
   }
   const kill = () => process.kill(process.pid, 'SIGKILL');
-  send({ type: 'crash', attempt, point, ...where }, kill);
+  send({ type: 'crash', attempt, point, ...where, callSite: call?.callSite }, kill);
   setTimeout(kill, 200);
   return never;
 }

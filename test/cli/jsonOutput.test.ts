@@ -112,7 +112,12 @@ describe('durable-run --json lines of run and recover', () => {
     });
     const outputs = events.filter((e) => e.event === 'output');
     assert.deepEqual(
-      outputs.map((e) => [e.key, e.seq, e.replayed, (e.output as { chargeId: string }).chargeId]),
+      outputs.map((e) => [
+        e.key,
+        e.seq,
+        e.replayed,
+        (e.output as { chargeId: string }).chargeId.replace(/_\w+$/, ''),
+      ]),
       [
         ['alice', 0, false, 'ch_order-1'],
         ['bob', 0, false, 'ch_order-2'],
@@ -141,8 +146,19 @@ describe('durable-run --json lines of run and recover', () => {
       functionId: 'charge',
       argsDigest: alice.slots[1].argsDigest,
       status: 'SUCCEEDED',
-      result: { chargeId: 'ch_order-1', orderId: 'order-1', card: '4242', totalCents: 1500 },
+      result: {
+        chargeId: (alice.slots[1].result as { chargeId: string }).chargeId,
+        orderId: 'order-1',
+        card: '4242',
+        totalCents: 1500,
+      },
     });
+    // The charge is made under the id its price named, new on every run.
+    assert.match((alice.slots[1].result as { chargeId: string }).chargeId, /^ch_order-1_\w+$/);
+    assert.equal(
+      (alice.slots[1].result as { chargeId: string }).chargeId,
+      (alice.slots[0].result as { chargeId: string }).chargeId,
+    );
     assert.match(String(alice.slots[1].argsDigest), /^[0-9a-f]{16}$/);
     assert.deepEqual(
       states.map((s) => [s.key, s.seq, s.action, s.completed]),

@@ -158,9 +158,23 @@ describe('a corrupt or foreign journal through the CLI', () => {
     await refusedEverywhere(
       s,
       new RegExp(
-        `${s.journal.replace(/[.]/g, '\\.')}:3: the line is not valid JSON .*it is not the last line, so it is not a torn write.*The file was left untouched; move it away, or start fresh`,
+        `${s.journal.replace(/[.]/g, '\\.')}:3: the line is not valid JSON .*it is not the last line, so it is not a torn write.*The file was left untouched\\.`,
       ),
     );
+  });
+
+  it('says how to start over in the words of the command: --fresh for run, a run with --fresh for recover, never a launch attribute', async () => {
+    const s = await crashedState();
+    const lines = fs.readFileSync(s.journal, 'utf8').split('\n');
+    lines[2] = 'garbage';
+    fs.writeFileSync(s.journal, lines.join('\n'));
+    const run = await runCli(['run', AGENT, '--inputs', s.inputs, '--state', s.state], {
+      env: s.env,
+    });
+    assert.match(run.stderr, /left untouched\. Run again with --fresh to start from empty state/);
+    const recover = await runCli(['recover', AGENT, '--state', s.state], { env: s.env });
+    assert.match(recover.stderr, /To start over instead, run "durable-run run .* --fresh"/);
+    for (const r of [run, recover]) assert.doesNotMatch(r.stderr, /"fresh": true|stateDir/);
   });
 
   it('run --fresh keeps a corrupt journal aside, byte for byte, and starts a new one', async () => {
@@ -179,7 +193,7 @@ describe('a corrupt or foreign journal through the CLI', () => {
     const [warning] = eventsOf(run, 'warning');
     assert.match(
       String(warning.message),
-      /the unreadable journal was kept as .*journal\.unreadable-.*\.jsonl/,
+      /Started from empty state; the unreadable journal was kept as .*journal\.unreadable-.*\.jsonl/,
     );
     const aside = fs.readdirSync(s.state).filter((f) => f.startsWith('journal.unreadable-'));
     assert.equal(aside.length, 1);
@@ -221,7 +235,7 @@ describe('a corrupt or foreign journal through the CLI', () => {
     const foreign = { ...s, state: payments, journal: path.join(payments, 'journal.jsonl') };
     await refusedEverywhere(
       foreign,
-      /the journal belongs to agent "payments", not "ledger-agent"; use another stateDir for this agent/,
+      /holds the journal of agent "payments", and this agent is "ledger-agent".*Give this agent a state folder of its own with --state DIR\./,
       true,
     );
     const slots = await runCli(['slots', '--state', payments]);

@@ -181,7 +181,8 @@ describe('bad launch input', () => {
     assert.equal(event.body.reason, 'exception');
     assert.match(top.name, /inspect · threw/);
     const info = await s.dc.exceptionInfoRequest({ threadId: event.body.threadId! });
-    assert.equal(info.body.exceptionId, 'agentError');
+    // Titled with the error's class, as JavaScript debuggers do (not the filter's id).
+    assert.equal(info.body.exceptionId, 'Error');
     assert.match(info.body.details?.stackTrace ?? '', /the action failed on purpose/);
   });
 });

@@ -281,7 +281,7 @@ describe('breakpoints', () => {
     assert.equal(event.body.reason, 'exception');
     assert.match(top.name, /explode #1 · function threw/);
     const info = await s.dc.exceptionInfoRequest({ threadId: event.body.threadId! });
-    assert.equal(info.body.exceptionId, 'durableFailure');
+    assert.equal(info.body.exceptionId, 'Error');
     assert.equal(info.body.details?.message, 'boom');
   });
 

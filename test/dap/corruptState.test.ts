@@ -62,6 +62,9 @@ describe('state folders the debugger cannot use', () => {
     });
     assert.ok(message.includes(`${file}:2`), message);
     assert.match(message, /not valid JSON/);
+    // In the words of a launch configuration: no CLI flag.
+    assert.match(message, /debug again with "fresh": true/);
+    assert.doesNotMatch(message, /--fresh/);
     assert.deepEqual(fs.readFileSync(file), before);
   });
 
@@ -74,7 +77,23 @@ describe('state folders the debugger cannot use', () => {
       stateDir,
       fresh: false,
     });
-    assert.match(message, /belongs to agent "billing", not "orders"/);
+    assert.match(message, /holds the journal of agent "billing", and this agent is "orders"/);
+    assert.match(message, /Give this agent a "stateDir" of its own/);
+    assert.doesNotMatch(message, /--state|--fresh|unreadable/);
+    assert.deepEqual(fs.readFileSync(file), before);
+  });
+
+  it('refuses the journal of another agent with "fresh" too, and keeps it where it is', async () => {
+    const { stateDir, file } = journalIn('', 'billing');
+    const before = fs.readFileSync(file);
+    const message = await launchError(s, {
+      program: ORDERS,
+      inputs: ORDER_INPUTS,
+      stateDir,
+      fresh: true,
+    });
+    assert.match(message, /holds the journal of agent "billing".*left untouched/);
+    assert.deepEqual(fs.readdirSync(stateDir), ['journal.jsonl']);
     assert.deepEqual(fs.readFileSync(file), before);
   });
 

@@ -120,8 +120,11 @@ describe('crash and recover', () => {
       { functions: ['charge'] },
     );
     const first = await nextStop(s);
+    // The crashed attempt stops as a thread of its own, waiting for its recovery.
+    const waiting = waitForEventWhere(s, 'stopped', (b) => b.reason === 'crash');
     await s.dc.continueRequest({ threadId: first.event.body.threadId! });
     await crashed;
+    await waiting;
     const stopped = nextStop(s);
     await s.dc.customRequest('recover');
     const { top, event } = await stopped;
@@ -299,5 +302,39 @@ describe('crash and recover', () => {
     );
     await launch(s, { program: ORDERS, inputs: ORDER_INPUTS });
     await changed;
+  });
+
+  it('shows a crashed attempt as a stopped thread at the line the crash struck, and Continue recovers', async () => {
+    const waiting = waitForEventWhere(s, 'stopped', (b) => b.reason === 'crash');
+    await launch(s, {
+      program: ORDERS,
+      inputs: ORDER_INPUTS,
+      crash: { point: 'before-outcome', call: 'charge' },
+    });
+    const stop = (await waiting) as DebugProtocol.StoppedEvent;
+    assert.equal(stop.body.allThreadsStopped, true);
+    assert.match(stop.body.description ?? '', /^Crashed at before-outcome: Recover or Continue/);
+    const threads = (await s.dc.threadsRequest()).body.threads;
+    assert.deepEqual(
+      threads.map((t) => t.name),
+      ['attempt 1 crashed'],
+    );
+    const [top] = (await s.dc.stackTraceRequest({ threadId: stop.body.threadId! })).body
+      .stackFrames;
+    assert.equal(top.name, 'CRASH at before-outcome · charge #1');
+    assert.equal(top.line, lineOf(ORDERS, 'durableExecute(charge'));
+    // Nothing runs: a step is refused, Continue starts the recovery.
+    await assert.rejects(
+      s.dc.nextRequest({ threadId: stop.body.threadId! }),
+      /Continue or Recover/,
+    );
+    const exited = s.dc.waitForEvent('exited');
+    const continued = await s.dc.continueRequest({ threadId: stop.body.threadId! });
+    assert.equal(continued.body.allThreadsContinued, true);
+    assert.equal(((await exited) as DebugProtocol.ExitedEvent).body.exitCode, 0);
+    assert.ok(
+      s.events.some((e) => e.event === 'durableRun.attempt' && e.body.attempt === 2),
+      'no recovery attempt',
+    );
   });
 });

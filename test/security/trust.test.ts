@@ -115,22 +115,23 @@ describe('the configuration provider', () => {
   });
 });
 
+/** A session as VS Code hands it to the factory, with a configuration of launch.json. */
+const session = { configuration: { name: 'x', type: 'durable-agent' } } as never;
+
 describe('the inline adapter factory', () => {
   it('refuses to create an adapter (no session, no worker) in an untrusted workspace', async () => {
     vscode.workspace.isTrusted = false;
     await assert.rejects(
-      new InlineAdapterFactory(ROOT).createDebugAdapterDescriptor(),
+      new InlineAdapterFactory(ROOT).createDebugAdapterDescriptor(session),
       /not trusted/,
     );
   });
 
   it('creates the inline adapter once the workspace is trusted', async () => {
     vscode.workspace.isTrusted = true;
-    const descriptor = (await new InlineAdapterFactory(
-      ROOT,
-    ).createDebugAdapterDescriptor()) as unknown as InstanceType<
-      typeof vscode.DebugAdapterInlineImplementation
-    >;
+    const descriptor = (await new InlineAdapterFactory(ROOT).createDebugAdapterDescriptor(
+      session,
+    )) as unknown as InstanceType<typeof vscode.DebugAdapterInlineImplementation>;
     assert.ok(descriptor instanceof vscode.DebugAdapterInlineImplementation);
     descriptor.implementation.dispose();
   });

@@ -190,10 +190,10 @@ describe('Commands', () => {
     // under way by the time it returns (it awaits startDebugging).
     await vscode.commands.executeCommand(
       'durableRun.debugAgentFile',
-      vscode.Uri.file(sample().ledgerTs),
+      vscode.Uri.file(sample().ledgerJs),
     );
-    assert.equal(recorder().requests('launch', refusedMark).length, 0, 'ledger.ts was launched');
-    assert.equal(recorder().sessions.length, sessionsBefore, 'a session started for ledger.ts');
+    assert.equal(recorder().requests('launch', refusedMark).length, 0, 'ledger.js was launched');
+    assert.equal(recorder().sessions.length, sessionsBefore, 'a session started for ledger.js');
 
     const mark = recorder().mark();
     await vscode.commands.executeCommand(
@@ -262,7 +262,7 @@ describe('Commands', () => {
   });
 
   it('opens the agent at the call site when Go to Call Site gets a Slots view node', async () => {
-    await openInEditor(sample().ledgerTs);
+    await openInEditor(sample().ledgerJs);
     const line = sample().lineOf('ctx.durableExecute(priceOrder');
     const node = {
       kind: 'slot',

@@ -18,7 +18,7 @@ describe('Configuration provider', () => {
   debugHooks();
 
   it('refuses F5 without a program while the active file is not an agent', async () => {
-    await openInEditor(sample().ledgerTs);
+    await openInEditor(sample().ledgerJs);
     const s = await launch({ env: isolated().env }, { expectFailure: true });
     assert.equal(recorder().requests('initialize', s.since).length, 0, 'an adapter was started');
   });
@@ -59,7 +59,7 @@ describe('Configuration provider', () => {
     );
   });
 
-  it('takes stateDir and autoRecover from the durableRun settings when the configuration has none', async () => {
+  it('keeps the state of an agent with no stateDir in a folder of its own under the settings root, and takes autoRecover from the settings', async () => {
     const iso = isolated();
     const settingsFile = path.join(sample().root, '.vscode', 'settings.json');
     const hadSettings = fs.existsSync(settingsFile);
@@ -77,11 +77,12 @@ describe('Configuration provider', () => {
       });
       await terminated(s.session);
       const args = recorder().requests('launch', s.since)[0]?.arguments as Record<string, unknown>;
-      assert.equal(args.stateDir, stateDir);
+      // agent.ts at the workspace root: its folder under the root is named after it.
+      assert.equal(args.stateDir, path.join(stateDir, 'agent'));
       assert.equal(args.autoRecover, true);
       assert.ok(
-        fs.existsSync(path.join(stateDir, 'journal.jsonl')),
-        'no journal in the settings folder',
+        fs.existsSync(path.join(stateDir, 'agent', 'journal.jsonl')),
+        "no journal in the agent's folder under the settings root",
       );
       // autoRecover from the settings: the recovery ran without a Recover request.
       assert.match(recorder().output(s.since), /attempt 2 done/);

@@ -35,7 +35,7 @@ describe('Launch attributes', () => {
     const s = await launch({ program: agent, inputs: ALICE, stateDir: iso.stateDir, env: iso.env });
     await terminated(s.session);
     const output = recorder().output(s.since);
-    assert.match(output, /output alice#0: .*"chargeId":"ch_order-1"/);
+    assert.match(output, /output alice#0: .*"chargeId":"ch_order-1_\w+"/);
     assert.match(output, /attempt 1 done/);
     const exited = recorder().events('exited', s.since)[0];
     assert.equal(exited?.body.exitCode, 0, 'the session exits with code 0');
@@ -67,7 +67,7 @@ describe('Launch attributes', () => {
     const iso = isolated();
     const lonely = path.join(iso.dir, 'agent.ts');
     fs.copyFileSync(sample().agent, lonely);
-    fs.copyFileSync(sample().ledgerTs, path.join(iso.dir, 'ledger.ts'));
+    fs.copyFileSync(sample().ledgerJs, path.join(iso.dir, 'ledger.js'));
     const shownAfter = Date.now();
     // VS Code starts the session; the adapter's launch fails, and VS Code shows its message.
     const s = await launch({ program: lonely, stateDir: iso.stateDir }, { expectFailure: true });

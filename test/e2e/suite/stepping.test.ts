@@ -215,7 +215,8 @@ describe('Breakpoints and stepping', () => {
     const info = (await s.session.customRequest('exceptionInfo', { threadId: stop.threadId })) as {
       exceptionId: string;
     };
-    assert.equal(info.exceptionId, 'reconcile');
+    // No error here: titled with what the filter stops at.
+    assert.equal(info.exceptionId, 'Reconcile');
   });
 
   it('stops just before an injected crash when the crash exception filter is on', async () => {

@@ -41,7 +41,8 @@ export function sample() {
     folder,
     root,
     agent,
-    ledgerTs: path.join(root, 'ledger.ts'),
+    /** The sample's ledger helper: a file of the agent's folder that is not an agent. */
+    ledgerJs: path.join(root, 'ledger.js'),
     inputsFile: path.join(root, 'inputs.jsonl'),
     /** 1-based line of the first line containing `needle` in agent.ts. */
     lineOf(needle: string): number {
@@ -371,7 +372,11 @@ export async function nextStop(
   s: Started,
   since = s.since,
 ): Promise<Stop & { top: DebugProtocol.StackFrame; frames: DebugProtocol.StackFrame[] }> {
-  const body = await recorder().event<Stop>('stopped', since, { timeoutMs: 60_000 });
+  // A crashed attempt's stop (waiting for Recover) is not a stop of the agent.
+  const body = await recorder().event<Stop>('stopped', since, {
+    timeoutMs: 60_000,
+    where: (b) => b.reason !== 'crash',
+  });
   const frames = await stackOf(s.session, body.threadId);
   return { ...body, top: frames[0], frames };
 }

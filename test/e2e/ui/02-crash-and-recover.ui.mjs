@@ -26,7 +26,6 @@ import {
   statusBarText,
   stopDebugSessions,
   toolbarButton,
-  topFrame,
   variableRows,
   waitForNoDebugSession,
   waitForTopFrame,
@@ -173,7 +172,12 @@ export async function run({ page, workspace, screenshot, log }) {
     async () => /crashed at before-outcome/.test(await statusBarText(page)),
     'the status bar saying the attempt crashed',
   );
-  expect((await topFrame(page)) === '', 'a frame is still shown after the process was killed');
+  // Nothing runs: the crashed attempt waits for Recover at the line the crash struck.
+  await waitForTopFrame(
+    page,
+    new RegExp(`^CRASH at before-outcome · charge #1 agent\\.ts ${chargeLine}:\\d+$`),
+  );
+  expect((await toolbarButton(page, 'Pause').count()) === 0, 'Pause is offered after the crash');
   log('crash reported:', crashLine);
   await screenshot('05-crashed');
 

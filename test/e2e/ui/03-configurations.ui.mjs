@@ -108,7 +108,11 @@ export async function run({ page, workspace, screenshot, log, dapLogFile }) {
       resolved?.inputsFile === join(workspace, 'inputs.jsonl'),
       `inputs ${resolved?.inputsFile}`,
     );
-    expect(resolved?.stateDir === join(workspace, '.durable'), `stateDir ${resolved?.stateDir}`);
+    // The agent's own state folder under .durable, named after the file.
+    expect(
+      resolved?.stateDir === join(workspace, '.durable', 'agent'),
+      `stateDir ${resolved?.stateDir}`,
+    );
     log('F5 with no launch.json debugged the active agent file');
   } finally {
     renameSync(aside, launchJson);
