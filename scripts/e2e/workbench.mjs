@@ -1,6 +1,11 @@
 // DOM helpers for the UI scenarios: the editor's margin, the debug views and toolbar, panes, webviews.
 import { readFileSync, statSync } from 'node:fs';
-import { afterPaint, paletteCommands, runCommand, waitForDebuggersAvailable } from './codeServer.mjs';
+import {
+  afterPaint,
+  paletteCommands,
+  runCommand,
+  waitForDebuggersAvailable,
+} from './codeServer.mjs';
 
 const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
