@@ -1,7 +1,8 @@
 // Type declarations of the `durable-run` module, for agent files outside this repository: the
-// editor type-checks an agent with these (durableRun.createSample writes them beside the sample,
-// with a tsconfig.json `paths` entry). The runtime itself is provided by the debugger when the
-// agent runs. Hand-written to stay readable and to work with TypeScript 4.5 and later;
+// editor type-checks an agent with these. They are the `durable-run` npm package's types
+// (`npm i -D durable-run`, scripts/packNpm.mjs), and durableRun.createSample writes them beside
+// the sample, with a tsconfig.json `paths` entry, for folders without npm. The runtime itself is
+// provided by the debugger or the CLI when the agent runs. Hand-written to stay readable and to work with TypeScript 4.5 and later;
 // src/extension/durableRunTypes.test.ts fails when they drift from src/runtime/api.ts.
 
 /** An event: a type and JSON-like attributes. Actions are triggered by event types. */

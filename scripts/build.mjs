@@ -1,47 +1,63 @@
 // Builds one bundle per entry point with esbuild, and puts beside them the esbuild binary
-// that the worker uses to compile agents (the extension ships it instead of node_modules). The
-// TypeScript server plugin goes to typescript-plugin/ with the agent API's declarations: the
-// package the extension depends on, which tsserver loads from the extension's node_modules.
+// that the worker uses to compile agents (the extension ships it instead of node_modules; each
+// platform's VSIX gets its own from scripts/package.mjs). The TypeScript server plugin goes to
+// typescript-plugin/ with the agent API's declarations: the package the extension depends on,
+// which tsserver loads from the extension's node_modules.
+// `--production`: minified, no source maps (what the VSIX ships). `--outdir DIR`: elsewhere than
+// dist/. `--npm`: the bundles of the durable-run npm package (scripts/packNpm.mjs; not minified):
+// the CLI, the worker and the agent API, with esbuild left to the package's dependency (no binary
+// copied).
 import * as esbuild from 'esbuild';
 import { copyFileSync, chmodSync, mkdirSync, existsSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { esbuildBinary } from './package/esbuildBinary.mjs';
+import { binaryName, hostTarget } from './package/targets.mjs';
 
-const watch = process.argv.includes('--watch');
-const production = process.argv.includes('--production');
-const require = createRequire(import.meta.url);
+const argv = process.argv.slice(2);
+const watch = argv.includes('--watch');
+const production = argv.includes('--production');
+const npm = argv.includes('--npm');
+const outdirAt = argv.indexOf('--outdir');
+const outdir = outdirAt === -1 ? 'dist' : argv[outdirAt + 1];
 
-const entries = [
-  { in: 'src/extension/extension.ts', out: 'extension' },
-  { in: 'src/adapter/debugAdapter.ts', out: 'debugAdapter' },
-  { in: 'src/worker/worker.ts', out: 'worker' },
-  { in: 'src/cli/cli.ts', out: 'cli', banner: '#!/usr/bin/env node' },
-  { in: 'src/typescriptPlugin/index.ts', outfile: 'typescript-plugin/index.js' },
-].filter((e) => existsSync(e.in));
+const entries = (
+  npm
+    ? [
+        { in: 'src/cli/cli.ts', out: 'cli', banner: '#!/usr/bin/env node' },
+        { in: 'src/worker/worker.ts', out: 'worker' },
+        { in: 'src/runtime/api.ts', out: 'index' },
+      ]
+    : [
+        { in: 'src/extension/extension.ts', out: 'extension' },
+        { in: 'src/adapter/debugAdapter.ts', out: 'debugAdapter' },
+        { in: 'src/worker/worker.ts', out: 'worker' },
+        { in: 'src/cli/cli.ts', out: 'cli', banner: '#!/usr/bin/env node' },
+        { in: 'src/typescriptPlugin/index.ts', outfile: 'typescript-plugin/index.js' },
+      ]
+).filter((e) => existsSync(e.in));
 
+/** This machine's esbuild binary, found as scripts/package.mjs finds every platform's. */
 function copyEsbuildBinary() {
-  const platformPackage = `@esbuild/${process.platform}-${process.arch}`;
-  const binName = process.platform === 'win32' ? 'esbuild.exe' : 'bin/esbuild';
-  const source = join(dirname(require.resolve(`${platformPackage}/package.json`)), binName);
-  const target = join('dist', 'esbuild', process.platform === 'win32' ? 'esbuild.exe' : 'esbuild');
+  const target = join(outdir, 'esbuild', binaryName(hostTarget()));
   mkdirSync(dirname(target), { recursive: true });
-  copyFileSync(source, target);
+  copyFileSync(esbuildBinary(hostTarget()), target);
   chmodSync(target, 0o755);
 }
 
-if (!watch) rmSync('dist', { recursive: true, force: true });
+if (!watch) rmSync(outdir, { recursive: true, force: true });
 const contexts = await Promise.all(
   entries.map((entry) =>
     esbuild.context({
       entryPoints: [entry.in],
-      outfile: entry.outfile ?? `dist/${entry.out}.js`,
+      outfile: entry.outfile ?? join(outdir, `${entry.out}.js`),
       bundle: true,
       platform: 'node',
       target: 'node18',
       format: 'cjs',
-      external: ['vscode'],
+      external: npm ? ['vscode', 'esbuild'] : ['vscode'],
       sourcemap: production || entry.outfile ? false : 'linked',
-      minify: production,
+      // The npm package stays readable: its users see its lines in their stack traces.
+      minify: production && !npm,
       banner: entry.banner ? { js: entry.banner } : undefined,
       logLevel: 'warning',
       // The worker bundles esbuild's API and points it at the shipped binary (see worker.ts).
@@ -49,8 +65,10 @@ const contexts = await Promise.all(
     }),
   ),
 );
-copyEsbuildBinary();
-copyFileSync('samples/durable-run.d.ts', 'typescript-plugin/durable-run.d.ts');
+if (!npm) {
+  copyEsbuildBinary();
+  copyFileSync('samples/durable-run.d.ts', 'typescript-plugin/durable-run.d.ts');
+}
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('watching for changes…');

@@ -1,5 +1,6 @@
 // Runs every unit, protocol and crash test (*.test.ts beside the code and under test/) with
-// node's own test runner; the e2e suites under test/e2e run in a real VS Code instead.
+// node's own test runner; the e2e suites under test/e2e run in a real VS Code instead, and the
+// tests of the built packages under test/package by npm run test:package, once they are built.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +9,8 @@ function find(dir, out = []) {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) {
-      if (name !== 'node_modules' && path !== join('test', 'e2e')) find(path, out);
+      const separate = [join('test', 'e2e'), join('test', 'package')];
+      if (name !== 'node_modules' && !separate.includes(path)) find(path, out);
     } else if (name.endsWith('.test.ts')) out.push(path);
   }
   return out;

@@ -4,6 +4,7 @@
 // cannot stop, and says why (unverified). Function breakpoints name an action or a durable
 // function id, so each becomes both rules.
 import type { DebugProtocol } from '@vscode/debugprotocol';
+import { pathKey } from '../platform/paths';
 import { isValidHitCondition } from '../worker/stopRules';
 import type { StopRule } from '../worker/protocol';
 import { actionAt, outlineFile, type AgentOutline } from './agentOutline';
@@ -44,11 +45,13 @@ export class BreakpointMapper {
 
   /** Maps the breakpoints of one source file, replacing what it had. */
   setLineBreakpoints(file: string, requests: LineRequest[]): DebugProtocol.Breakpoint[] {
-    for (const old of this.bySource.get(file) ?? [])
+    // One file, however the client spells it (`c:\` and `C:\` on Windows): one set of breakpoints.
+    const key = pathKey(file);
+    for (const old of this.bySource.get(key) ?? [])
       for (const r of old.rules) this.owner.delete(r.id);
     const outline = outlineFile(file);
     const mapped = requests.map((req) => this.mapLine(file, outline, req));
-    this.bySource.set(file, mapped);
+    this.bySource.set(key, mapped);
     return mapped.map((m) => m.bp);
   }
 

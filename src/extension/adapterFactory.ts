@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LaunchFailure } from '../adapter/durableDebugSession';
+import { adapterBundle } from './adapterBundle';
 import { COMMANDS, DEBUG_TYPE } from './constants';
 
 /** A `command:` link that opens a file at a line, for a failed launch's message. */
@@ -49,9 +50,8 @@ export class InlineAdapterFactory implements vscode.DebugAdapterDescriptorFactor
         'Durable Run: this folder is not trusted, so no agent code runs in it. Trust the folder to debug agents.',
       );
     }
-    // Loaded on the first session, not at activation: the adapter and the worker client are most
-    // of the bundle's start-up work (see bench/activation.ts).
-    const { DurableDebugSession } = await import('../adapter/durableDebugSession');
+    // Loaded on the first session, not at activation: the adapter is a bundle of its own.
+    const { DurableDebugSession } = adapterBundle();
     const workerScript = path.join(this.extensionPath, 'dist', 'worker.js');
     const madeForTheUser = !fromLaunchJson(session);
     return new vscode.DebugAdapterInlineImplementation(

@@ -16,7 +16,6 @@ import type { SessionTracker } from './sessionTracker';
 import { STATUS_ICONS } from './slotLabels';
 import { slotNodeId } from './slotsView';
 
-const CASE_INSENSITIVE_FS = process.platform === 'win32' || process.platform === 'darwin';
 export const AGENT_DOCUMENTS: vscode.DocumentSelector = [
   { scheme: 'file', language: 'typescript' },
   { scheme: 'file', language: 'javascript' },
@@ -66,7 +65,7 @@ export class CallSiteDecorations implements vscode.CodeLensProvider, vscode.Disp
 
   private update(): void {
     const states = this.tracker.view()?.slots?.states ?? [];
-    const next = buildCallSiteIndex(states, CASE_INSENSITIVE_FS);
+    const next = buildCallSiteIndex(states);
     // Nothing to redraw when there was and is nothing: most sessions' events change no call site.
     if (next.size === 0 && this.index.size === 0) return;
     this.index = next;
@@ -75,7 +74,7 @@ export class CallSiteDecorations implements vscode.CodeLensProvider, vscode.Disp
   }
 
   private linesOf(document: vscode.TextDocument) {
-    return this.index.get(normalizeFile(document.uri.fsPath, CASE_INSENSITIVE_FS));
+    return this.index.get(normalizeFile(document.uri.fsPath));
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {

@@ -38,7 +38,7 @@ const bob = stateRow({
 });
 
 describe('call site index', () => {
-  const index = buildCallSiteIndex([alice, bob], false);
+  const index = buildCallSiteIndex([alice, bob], 'linux');
 
   it('groups slots by file and line, skipping slots without a call site', () => {
     const lines = index.get(file)!;
@@ -99,9 +99,10 @@ describe('call site index', () => {
   });
 
   it('matches paths case-insensitively where the file system does', () => {
-    assert.equal(normalizeFile('C:\\Work\\Agent.ts', true), 'c:/work/agent.ts');
-    assert.equal(normalizeFile('/Work/Agent.ts', false), '/Work/Agent.ts');
-    const insensitive = buildCallSiteIndex([alice], true);
+    assert.equal(normalizeFile('C:\\Work\\Agent.ts', 'win32'), 'c:/work/agent.ts');
+    assert.equal(normalizeFile('c:/work/./agent.ts', 'win32'), 'c:/work/agent.ts');
+    assert.equal(normalizeFile('/Work/Agent.ts', 'linux'), '/Work/Agent.ts');
+    const insensitive = buildCallSiteIndex([alice], 'darwin');
     assert.ok(insensitive.has(file.toLowerCase()));
   });
 });

@@ -1,6 +1,7 @@
 // Groups a session's slots by the source line of their call site, for the CodeLens above each
 // durable call and the gutter marks: pure, so the lens text and the mark per line are unit-tested.
 import type { SlotRow } from '../adapter/customProtocol';
+import { pathKey } from '../platform/paths';
 import type { SlotStatus } from '../runtime/actionState';
 import { slotPathLabel, worstStatus, type StateRow } from './slotLabels';
 
@@ -12,21 +13,20 @@ export interface CallSiteEntry {
 /** Slots by file (normalised) then by 1-based line. */
 export type CallSiteIndex = Map<string, Map<number, CallSiteEntry[]>>;
 
-/** Paths compare case-insensitively where the file system does (Windows, macOS by default). */
-export function normalizeFile(file: string, caseInsensitive: boolean): string {
-  const unified = file.replace(/\\/g, '/');
-  return caseInsensitive ? unified.toLowerCase() : unified;
+/** Paths compare as the platform's file system does (see platform/paths.ts). */
+export function normalizeFile(file: string, platform: NodeJS.Platform = process.platform): string {
+  return pathKey(file, platform);
 }
 
 export function buildCallSiteIndex(
   states: readonly StateRow[],
-  caseInsensitive: boolean,
+  platform: NodeJS.Platform = process.platform,
 ): CallSiteIndex {
   const index: CallSiteIndex = new Map();
   for (const state of states) {
     for (const slot of state.slots) {
       if (!slot.callSite) continue;
-      const file = normalizeFile(slot.callSite.file, caseInsensitive);
+      const file = normalizeFile(slot.callSite.file, platform);
       let lines = index.get(file);
       if (!lines) index.set(file, (lines = new Map()));
       const entries = lines.get(slot.callSite.line) ?? [];

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { reachableCallPoints } from '../adapter/crashRequest';
 import type { InjectCrashArguments } from '../adapter/customProtocol';
+import { pathKey, samePath } from '../platform/paths';
 import type { CrashPoint } from '../worker/protocol';
 import {
   isAgentFileName,
@@ -201,7 +202,8 @@ function stateDirCandidates(tracker: SessionTracker): string[] {
     ...(tracker.lastStateDir ? [tracker.lastStateDir] : []),
     ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) => findStateFolders(stateRootOf(f))),
   ];
-  return [...new Set(dirs.map((d) => path.resolve(d)))];
+  const unique = new Map(dirs.map((d) => [pathKey(path.resolve(d)), path.resolve(d)]));
+  return [...unique.values()];
 }
 
 async function resetState(tracker: SessionTracker, arg: unknown): Promise<void> {
@@ -228,7 +230,8 @@ async function resetState(tracker: SessionTracker, arg: unknown): Promise<void> 
     dir = picked?.dir;
     if (!dir) return;
   }
-  if (tracker.stateDirsInUse().some((d) => path.resolve(d) === dir)) {
+  // `c:\x` and `C:\x` are one folder on Windows: a session using it must not lose its journal.
+  if (tracker.stateDirsInUse().some((d) => samePath(path.resolve(d), dir))) {
     return void vscode.window.showErrorMessage(
       `Durable Run: a debug session is using ${dir}. Stop it before resetting its state.`,
     );

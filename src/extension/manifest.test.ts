@@ -27,6 +27,10 @@ describe('package.json', () => {
     assert.equal(pkg.main, './dist/extension.js');
   });
 
+  it('runs where the agent files and processes are: on the remote side (SSH, WSL, containers)', () => {
+    assert.deepEqual(pkg.extensionKind, ['workspace']);
+  });
+
   it('contributes exactly the commands the extension registers', () => {
     const contributed = contributes.commands.map((c: { command: string }) => c.command).sort();
     assert.deepEqual(contributed, Object.values(COMMANDS).sort());
@@ -219,7 +223,7 @@ describe('package.json', () => {
     const files = out.stdout.split('\n').filter(Boolean);
     const allowed = [
       /^(package\.json|README\.md|CHANGELOG\.md|LICENSE)$/,
-      /^dist\/(extension|worker)\.js$/,
+      /^dist\/(extension|debugAdapter|worker)\.js$/,
       /^dist\/esbuild\/esbuild(\.exe)?$/,
       /^media\/[\w-]+\.(png|svg)$/,
       /^media\/timeline\.(js|css)$/,

@@ -96,7 +96,7 @@ export async function createSample(extensionUri: vscode.Uri): Promise<void> {
   if (target.folder) {
     await vscode.window.showTextDocument(agent);
     void vscode.window.showInformationMessage(
-      `Durable Run: sample agent created in ${name}/. Press F5 to debug it, then inject a crash from the debug toolbar.`,
+      `Durable Run: sample agent created in ${name}/. Press F5 to debug it, then inject a crash from the debug toolbar. For your own agents, \`npm i -D durable-run\` gives the types and the headless CLI.`,
     );
     return;
   }

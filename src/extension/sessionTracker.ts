@@ -8,6 +8,7 @@ import {
   type SlotsResponseBody,
   type TimelineResponseBody,
 } from '../adapter/customProtocol';
+import { adapterBundle } from './adapterBundle';
 import { DEBUG_TYPE } from './constants';
 import { Refresher } from './refresher';
 import { countStatuses, type SessionProgress } from './slotLabels';
@@ -180,10 +181,7 @@ export class SessionTracker implements vscode.Disposable {
         for (const slot of s.slots)
           if (slot.callSite) known.set(slotKey(s.id, slot.index), slot.callSite);
       }
-      const [{ slotsBody }, { journalSource }] = await Promise.all([
-        import('../adapter/viewData'),
-        import('../adapter/stateSource'),
-      ]);
+      const { slotsBody, journalSource } = adapterBundle();
       const body = await slotsBody(
         journalSource(view.stateDir),
         { limit: SLOTS_VIEW_LIMIT },

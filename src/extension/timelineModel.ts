@@ -4,7 +4,9 @@
 import type { TimelineResponseBody } from '../adapter/customProtocol';
 import type { SlotStatus } from '../runtime/actionState';
 import type { CallPath } from '../runtime/callPlan';
-import { RUN_MIN, type AttemptView } from '../runtime/inspect';
+import type { AttemptView } from '../runtime/inspect';
+// From timelineLog, not inspect: inspect brings the codec, and activation needs none of it.
+import { RUN_MIN } from '../runtime/timelineLog';
 import { pathLabel } from './slotLabels';
 
 /** What a click on a cell asks the extension to reveal. */

@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TimelineResponseBody } from '../adapter/customProtocol';
+import { adapterBundle } from './adapterBundle';
 import { TIMELINE_VIEW_TYPE } from './constants';
 import { noCallSiteMessage, revealCallSite } from './reveal';
 import type { SessionTracker } from './sessionTracker';
@@ -106,10 +107,7 @@ export class TimelinePanel implements vscode.Disposable {
       );
     try {
       // Loaded when first needed: reading a journal is rare, activation is not.
-      const [{ JournalStore }, { attemptViews }] = await Promise.all([
-        import('../runtime/journalStore'),
-        import('../runtime/inspect'),
-      ]);
+      const { JournalStore, attemptViews } = adapterBundle();
       const store = JournalStore.open(dir, { readOnly: true });
       const body: TimelineResponseBody = {
         attempts: attemptViews(store.timeline()),

@@ -3,7 +3,14 @@
 import type { ActionState, SlotStatus } from './actionState';
 import { decode, toPlainJson, type Encoded } from './codec';
 import type { StateStore, TimelineRecord } from './stateStore';
-import { callNotes, runReason, TimelineLog, type CallNote, type CallRun } from './timelineLog';
+import {
+  callNotes,
+  RUN_MIN,
+  runReason,
+  TimelineLog,
+  type CallNote,
+  type CallRun,
+} from './timelineLog';
 
 export interface SlotView {
   index: number;
@@ -58,12 +65,7 @@ export function stateViews(store: StateStore): StateView[] {
   }));
 }
 
-/**
- * Runs of at least this many consecutive calls of an action execution that took the same path,
- * with the same status and reason, are one entry of an attempt's calls: a recovery of 100k calls
- * is a few entries, not 100k. Shorter runs are listed call by call.
- */
-export const RUN_MIN = 10;
+export { RUN_MIN };
 
 /** A durable call an attempt made (`functionId`: for a run, its first call's), or with `count` a run of calls (see RUN_MIN). */
 export type CallView = Omit<CallNote, 'op' | 'attempt'> & {

@@ -7,6 +7,7 @@
 // (stateLock.ts) writes; readers open it read-only at any time and see a prefix of it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { openNoFollow } from '../platform/files';
 import { applyMutation, checkMutation, type ActionState, type StateMutation } from './actionState';
 import { DurableStateError, PayloadTooLargeError, StateFileError } from './errors';
 import { makeFolder } from './makeFolder';
@@ -208,10 +209,7 @@ export class JournalStore implements StateStore {
     // A fresh journal replaces the old one in a single rename: a reader never finds none.
     if (!exists || options.fresh) store.create(options.agent ?? 'unknown');
     try {
-      store.fd = fs.openSync(
-        file,
-        fs.constants.O_WRONLY | fs.constants.O_APPEND | (fs.constants.O_NOFOLLOW ?? 0),
-      );
+      store.fd = openNoFollow(file, fs.constants.O_WRONLY | fs.constants.O_APPEND);
     } catch (error) {
       throw describeFsError(error, file, 'open for writing');
     }
@@ -333,8 +331,8 @@ export class JournalStore implements StateStore {
     try {
       // Read through a descriptor opened without following links: a symlink swapped in after the
       // check in open() is refused here too. Non-blocking, so a FIFO put there cannot hang us.
-      const { O_RDONLY, O_NOFOLLOW = 0, O_NONBLOCK = 0 } = fs.constants;
-      const fd = fs.openSync(this.file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+      const { O_RDONLY, O_NONBLOCK = 0 } = fs.constants;
+      const fd = openNoFollow(this.file, O_RDONLY | O_NONBLOCK);
       try {
         if (!fs.fstatSync(fd).isFile())
           throw new Error(

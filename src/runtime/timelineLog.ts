@@ -58,6 +58,13 @@ export type TimelineRecord =
     }
   | { op: 'end'; attempt: number; outcome: 'done' | 'failed' };
 
+/**
+ * Runs of at least this many consecutive calls of an action execution that took the same path,
+ * with the same status and reason, are one entry of an attempt's calls: a recovery of 100k calls
+ * is a few entries, not 100k. Shorter runs are listed call by call.
+ */
+export const RUN_MIN = 10;
+
 export type CallNote = Extract<TimelineRecord, { op: 'call' }>;
 export type CallRun = Extract<TimelineRecord, { op: 'calls' }>;
 

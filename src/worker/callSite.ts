@@ -1,6 +1,7 @@
 // Finds the user's line in the stack of a durable call: the first frame outside this bundle and
 // outside Node's internals. Node maps frames through the agent's inline source map. The same rule
 // keeps the worker's own frames out of the stacks the user sees.
+import { fileURLToPath } from 'node:url';
 import type { SourceLocation } from '../runtime/boundaries';
 
 const LOCATION = /^(.*):(\d+):(\d+)$/;
@@ -11,12 +12,22 @@ function locationOf(frame: string): RegExpExecArray | null {
   return LOCATION.exec(inner);
 }
 
+/** A frame's file as the path the editor knows (a file URL, `file:///C:/x/agent.ts` on Windows). */
+function pathOf(location: string): string {
+  if (!location.startsWith('file://')) return location;
+  try {
+    return fileURLToPath(location);
+  } catch {
+    return location.replace(/^file:\/\//, ''); // A URL with a host: as it is written.
+  }
+}
+
 /** Whether a stack frame line is the worker's (this bundle, Node's internals), not the user's. */
 export function isWorkerFrame(ownFile: string): (frame: string) => boolean {
   return (frame) => {
     const m = locationOf(frame);
     if (!m) return /^\s*at (async )?node:|\(node:/.test(frame);
-    return isWorkerFile(m[1].replace(/^file:\/\//, ''), ownFile);
+    return isWorkerFile(pathOf(m[1]), ownFile);
   };
 }
 
@@ -29,7 +40,7 @@ export function firstFrameLocation(stack: string | undefined): SourceLocation | 
   for (const line of (stack ?? '').split('\n')) {
     if (!/^\s+at /.test(line)) continue;
     const m = locationOf(line);
-    const file = m?.[1].replace(/^file:\/\//, '');
+    const file = m && pathOf(m[1]);
     if (m && file && !file.startsWith('node:')) {
       return { file, line: Number(m[2]), column: Number(m[3]) };
     }
@@ -42,7 +53,7 @@ function userFrame(stack: string | undefined, ownFile: string): SourceLocation |
   for (const line of (stack ?? '').split('\n').slice(1)) {
     const m = locationOf(line);
     if (!m) continue;
-    const file = m[1].replace(/^file:\/\//, '');
+    const file = pathOf(m[1]);
     if (isWorkerFile(file, ownFile) || file.includes('node_modules')) continue;
     return { file, line: Number(m[2]), column: Number(m[3]) };
   }

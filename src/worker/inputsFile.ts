@@ -1,5 +1,7 @@
 // Reads an inputs file: JSON lines of { "key": string, "input": any }, with the line number of
-// anything wrong. Shared by the CLI (--inputs) and the adapter (inputsFile).
+// anything wrong. Shared by the CLI (--inputs) and the adapter (inputsFile). Files written on
+// Windows read the same: CRLF line ends, a UTF-8 byte order mark, and UTF-16 (what Windows
+// PowerShell 5's `>` writes).
 import * as fs from 'node:fs';
 import type { AgentInput } from '../runtime/agentRunner';
 
@@ -25,9 +27,20 @@ function depthOf(value: unknown, limit: number): number {
   return deepest;
 }
 
+/** The text of an inputs file, by its byte order mark: UTF-16 (either order), else UTF-8. */
+export function decodeInputs(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.toString('utf16le', 2);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    const even = bytes.subarray(2, bytes.length - (bytes.length % 2));
+    return Buffer.from(even).swap16().toString('utf16le');
+  }
+  return bytes.toString('utf8');
+}
+
 export function parseInputs(text: string, file: string): AgentInput[] {
   const inputs: AgentInput[] = [];
   text.split('\n').forEach((raw, i) => {
+    // trim() also drops the \r of a CRLF line end and a UTF-8 byte order mark (U+FEFF).
     const line = raw.trim();
     if (line === '' || line.startsWith('//')) return;
     const where = `${file}:${i + 1}`;
@@ -65,7 +78,7 @@ export function parseInputs(text: string, file: string): AgentInput[] {
 export function readInputsFile(file: string): AgentInput[] {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = decodeInputs(fs.readFileSync(file));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputsFileError(

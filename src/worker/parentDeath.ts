@@ -5,6 +5,8 @@
 //      instant its parent dies: no more agent code runs, nothing more is written.
 //   2. A thread of the worker looks at its parent's pid every 10 ms: once the parent is gone (the
 //      worker was given to another parent), it kills the worker, and its process group, at once.
+//      On Windows, where a ppid outlives its process, it probes the parent every 100 ms instead and
+//      ends the worker's tree with taskkill (see platform/processTree.ts).
 //   3. A reaper: when the worker leads a process group (the CLI starts it so), a tiny `sh` in that
 //      group blocks reading a lifeline, a pipe (fd 4) only the parent holds open for writing; its
 //      end of file means the parent is gone, and the reaper kills the whole group, so that what
@@ -13,6 +15,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { leadsGroup } from '../platform/processTree';
 
 /** What the parent tells the worker, by environment variable. */
 export const PARENT_ENV = {
@@ -69,25 +72,21 @@ export function parentDeathWrapper(
   return { execPath: wrapper, execArgv: ['--pdeathsig', 'KILL', '--', resolved] };
 }
 
-/** True when this process leads its own process group (the CLI starts the worker so). */
-export function leadsGroup(): boolean {
-  if (process.platform === 'win32') return false;
-  try {
-    process.kill(-process.pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 // Runs in a thread of the worker, as the worker's own event loop may be busy with agent code. It
 // never blocks for long: a thread blocked in a read would hold up the process's exit, which waits
 // for its threads.
 const WATCHER = `
 const { workerData: w } = require('node:worker_threads');
 const tick = new Int32Array(new SharedArrayBuffer(4));
-for (;;) {
-  if (process.ppid !== w.parent) {
+const gone = () => {
+  if (process.ppid !== w.parent) return true;
+  if (!w.windows) return false;
+  // On Windows a process's ppid outlives its parent: the parent is probed instead.
+  try { process.kill(w.parent, 0); return false; } catch (e) { return e.code !== 'EPERM'; }
+};
+for (let n = 0; ; n++) {
+  if ((!w.windows || n % 10 === 0) && gone()) {
+    if (w.windows) require('node:child_process').spawnSync('taskkill', ['/PID', String(w.self), '/T', '/F'], { windowsHide: true });
     try { if (w.group) process.kill(-w.self, 'SIGKILL'); } catch {}
     process.kill(w.self, 'SIGKILL');
   }
@@ -122,7 +121,7 @@ export function watchParent(): Promise<void> {
   }
   const watcher = new Worker(WATCHER, {
     eval: true,
-    workerData: { parent, self: process.pid, group },
+    workerData: { parent, self: process.pid, group, windows: process.platform === 'win32' },
     stdout: true,
     stderr: true,
   });

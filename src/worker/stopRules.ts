@@ -1,5 +1,6 @@
 // Breakpoint rules as the worker evaluates them: where a rule applies, its condition (a JS
 // expression over the call's scope) and its hit condition (`5`, `>= 3`, `% 2`).
+import { samePath } from '../platform/paths';
 import type { Boundary } from '../runtime/boundaries';
 import { decode } from '../runtime/codec';
 import type { StopRule } from './protocol';
@@ -26,12 +27,6 @@ export function ruleApplies(rule: StopRule, b: Boundary): boolean {
     );
   }
   return b.kind === 'call' && b.phase === 'planned' && b.call.functionId === on.functionId;
-}
-
-function samePath(a: string, b: string): boolean {
-  return process.platform === 'win32' || process.platform === 'darwin'
-    ? a.toLowerCase() === b.toLowerCase()
-    : a === b;
 }
 
 /** The names a condition can use. */

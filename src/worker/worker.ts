@@ -3,6 +3,7 @@
 // itself for real at an injected crash. Started by workerClient.ts, never by hand.
 import './esbuildEnv';
 import type { Server } from 'node:net';
+import { exitWithTree, killOwnTree } from '../platform/processTree';
 import { validateInputs, AgentRunner } from '../runtime/agentRunner';
 import type { Boundary, RuntimeHooks } from '../runtime/boundaries';
 import { encodeError, encode, leaveOutHostFrames } from '../runtime/codec';
@@ -20,7 +21,7 @@ import { AgentLoadError, compileAgent, loadAgent } from './agentLoader';
 import { isWorkerFrame, makeCallSiteCapture, makeCallSiteTrace } from './callSite';
 import { unknownCrashAction } from './crashPlan';
 import { HaltableStore } from './haltableStore';
-import { leadsGroup, watchParent } from './parentDeath';
+import { watchParent } from './parentDeath';
 import { summarizeState } from './stateSummary';
 import { DebugController } from './debugController';
 import type {
@@ -70,7 +71,7 @@ function stateFailure(error: StateFileError): WorkerFailure {
 function fail(failure: Extract<FromWorker, { type: 'startFailed' }>['failure']): void {
   if (failed) return;
   failed = true;
-  send({ type: 'startFailed', failure }, () => process.exit(2));
+  send({ type: 'startFailed', failure }, () => exitWithTree(2));
 }
 
 /**
@@ -109,7 +110,8 @@ function crash(b: Boundary | undefined, plan: CrashPlan | 'now'): Promise<never>
   } catch {
     // The crash record could not be written (e.g. a full disk): the kill goes ahead anyway.
   }
-  const kill = () => process.kill(process.pid, 'SIGKILL');
+  // With what the agent started: on Windows nothing can find those once this process is gone.
+  const kill = () => killOwnTree();
   send({ type: 'crash', attempt, point, ...where, callSite: call?.callSite }, kill);
   setTimeout(kill, 200);
   return never;
@@ -267,7 +269,7 @@ async function start(request: StartRequest, handle: Server | undefined): Promise
   }));
   send({ type: 'done', attempt, failures }, () => {
     // A debugger keeps the worker for questions about the final state; the CLI is done.
-    if (!request.debug) process.exit(0);
+    if (!request.debug) exitWithTree(0);
   });
 }
 
@@ -332,15 +334,10 @@ process.on('message', (message: ToWorker, handle?: Server) => {
   }
 });
 
-/** Whatever the agent started and left running goes with the worker, when it has a group. */
-function endGroup(): void {
-  if (leadsGroup()) process.kill(-process.pid, 'SIGKILL');
-}
-
 // The parent went away and the event loop is free to hear it: a worker is never left behind.
 // When the agent keeps the loop busy, or the parent was SIGKILLed, parentDeath.ts acts at once.
 process.on('disconnect', () => {
-  endGroup();
+  killOwnTree();
   process.exit(0);
 });
 process.on('unhandledRejection', (reason) => {

@@ -2,10 +2,11 @@
 // speaks the protocol, forwards its output, and kills it. Used by the CLI and the adapter.
 // The worker must not outlive this process, even when it is SIGKILLed while the agent's code
 // keeps the worker busy: see parentDeath.ts.
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess, type ForkOptions } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:net';
 import * as path from 'node:path';
+import { canLeadGroup, killTree, realHost, type ProcessHost } from '../platform/processTree';
 import { PARENT_ENV, parentDeathWrapper } from './parentDeath';
 import type { FromWorker, Query, QueryResult, ToWorker } from './protocol';
 
@@ -16,11 +17,13 @@ export interface WorkerSpawnOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   /**
-   * Starts the worker in a process group of its own (not on Windows), so that `killGroup` ends
-   * it with everything the agent started. Signals from the terminal then reach only the parent,
-   * which must pass them on.
+   * Starts the worker in a process group of its own (Linux, macOS), so that `killGroup` ends it
+   * with everything the agent started even after it is gone. Signals from the terminal then reach
+   * only the parent, which must pass them on. (Windows has no groups: see killGroup.)
    */
   processGroup?: boolean;
+  /** How processes are killed here; tests simulate Windows with it. */
+  host?: ProcessHost;
 }
 
 export interface WorkerExit {
@@ -49,7 +52,11 @@ export class WorkerClient extends EventEmitter<WorkerEvents> {
   >();
   private alive = true;
 
-  private constructor(private readonly child: ChildProcess) {
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly grouped: boolean,
+    private readonly host: ProcessHost,
+  ) {
     super();
     child.stdout?.setEncoding('utf8').on('data', (text: string) => this.emit('stdout', text));
     child.stderr?.setEncoding('utf8').on('data', (text: string) => this.emit('stderr', text));
@@ -85,11 +92,14 @@ export class WorkerClient extends EventEmitter<WorkerEvents> {
 
   static spawn(options: WorkerSpawnOptions = {}): WorkerClient {
     const script = options.workerScript ?? path.join(__dirname, 'worker.js');
+    const host = options.host ?? realHost;
+    const grouped = options.processGroup === true && canLeadGroup(host);
     const runtime = options.execPath ?? process.execPath;
     // On Linux the kernel kills the worker the instant this process dies (a parent-death signal,
     // set by setpriv before it runs the runtime), whatever the agent's code is doing.
     const wrapper = parentDeathWrapper(runtime);
-    const child = fork(script, [], {
+    // fork passes windowsHide on to spawn, though ForkOptions does not declare it.
+    const forkOptions: ForkOptions & { windowsHide: boolean } = {
       execPath: wrapper?.execPath ?? runtime,
       execArgv: wrapper?.execArgv ?? [],
       cwd: options.cwd,
@@ -104,22 +114,26 @@ export class WorkerClient extends EventEmitter<WorkerEvents> {
       // fd 4: a pipe only this process writes to (it never does): its end of file tells the
       // worker's reaper that this process is gone, however it died.
       stdio: ['ignore', 'pipe', 'pipe', 'ipc', 'pipe'],
-      detached: options.processGroup === true && process.platform !== 'win32',
-    });
+      detached: grouped,
+      // VS Code is a windowed program: on Windows its console child would open a console window.
+      windowsHide: true,
+    };
+    const child = fork(script, [], forkOptions);
     const lifeline = child.stdio[4] as { unref?: () => void } | null;
     lifeline?.unref?.();
-    return new WorkerClient(child);
+    return new WorkerClient(child, grouped, host);
   }
 
-  /** SIGKILLs the worker's process group: the processes the agent started and left running. */
+  /**
+   * Kills the worker with the processes the agent started and left running: its process group
+   * (Linux, macOS: reachable after the worker is gone), or its process tree (Windows: reachable
+   * while the worker lives; the worker ends its own tree before it exits, see worker.ts).
+   */
   killGroup(): void {
     const pid = this.child.pid;
-    if (pid === undefined || process.platform === 'win32') return;
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // No such group: the worker was not started with one, or it is gone with all it started.
-    }
+    if (pid === undefined) return;
+    const windows = this.host.platform === 'win32';
+    if (this.grouped || (windows && this.alive)) killTree(pid, { group: true }, this.host);
   }
 
   get pid(): number | undefined {
@@ -146,9 +160,16 @@ export class WorkerClient extends EventEmitter<WorkerEvents> {
     });
   }
 
-  /** Kills the worker (SIGKILL: nothing unpersisted survives) and waits until it is gone. */
+  /**
+   * Kills the worker (SIGKILL: nothing unpersisted survives) and waits until it is gone. On
+   * Windows, with its tree: TerminateProcess alone would leave the agent's children running.
+   */
   async kill(): Promise<WorkerExit> {
-    if (this.alive) this.child.kill('SIGKILL');
+    if (this.alive) {
+      const pid = this.child.pid;
+      if (this.host.platform === 'win32' && pid !== undefined) killTree(pid, {}, this.host);
+      else this.child.kill('SIGKILL');
+    }
     return this.exited;
   }
 }
