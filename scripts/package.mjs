@@ -45,8 +45,9 @@ function vsce(target, out) {
       // The one dependency is the TypeScript server plugin (a file: package, linked by npm):
       // tsserver loads it from the extension's node_modules; .vscodeignore keeps its three files.
       '--follow-symlinks',
-      '--allow-missing-repository',
-      '--no-rewrite-relative-links',
+      // The README's relative links and images become absolute against the repository, so the
+      // marketplace page shows them; `#1` in a frame name is not a GitHub issue.
+      '--no-gitHubIssueLinking',
       '--out',
       out,
     ],

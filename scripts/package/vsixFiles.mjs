@@ -12,7 +12,7 @@ export const SNAPSHOT = join(root, 'test', 'vsix', 'files.txt');
 
 export function vsixFiles(cwd = root) {
   const cli = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const out = execFileSync(process.execPath, [cli, 'ls', '--no-dependencies'], {
+  const out = execFileSync(process.execPath, [cli, 'ls', '--follow-symlinks'], {
     cwd,
     encoding: 'utf8',
   });

@@ -250,7 +250,8 @@ describe('package.json', () => {
 
   it('gives the marketplace page absolute image and link URLs: a repository for vsce to rewrite against', () => {
     assert.match(pkg.repository.url, /^https:\/\/github\.com\/[\w.-]+\/[\w.-]+(\.git)?$/);
-    const script: string = pkg.scripts.package;
+    assert.match(pkg.scripts.package, /scripts\/package\.mjs/);
+    const script = readFileSync(join(root, 'scripts', 'package.mjs'), 'utf8');
     for (const flag of ['--no-rewrite-relative-links', '--allow-missing-repository'])
       assert.ok(!script.includes(flag), `npm run package passes ${flag}`);
     // `#1` in a frame name is not a GitHub issue.

@@ -14,6 +14,7 @@ import {
   step,
   TYPES,
   type Session,
+  waitForEventWhere,
 } from './support';
 
 const TWO_KEYS = [...ORDER_INPUTS, { key: 'bob', input: { id: 'o2', cents: 7 } }];
@@ -113,9 +114,12 @@ describe('breakpoints', () => {
 
   it('stops in a recovery just before a reconciler runs for a breakpoint in its body, and never where it does not run', async () => {
     const line = lineOf(ORDERS, 'reconciler: async ()');
-    const crashed = s.dc.waitForEvent('durableRun.crash');
-    let stops = 0;
-    s.dc.on('stopped', () => stops++);
+    // The crash itself stops the session on its crashed thread; only breakpoint stops count.
+    const crashed = waitForEventWhere(s, 'stopped', (b) => b.reason === 'crash');
+    let breakpointStops = 0;
+    s.dc.on('stopped', (e) => {
+      if ((e as DebugProtocol.StoppedEvent).body.reason === 'breakpoint') breakpointStops++;
+    });
     const set = await launch(
       s,
       { program: ORDERS, inputs: TWO_KEYS, crash: { point: 'before-outcome', call: 'charge' } },
@@ -124,8 +128,8 @@ describe('breakpoints', () => {
     assert.equal(set.lines[0].verified, true);
     assert.match(set.lines[0].message ?? '', /just before this reconciler runs/);
     await crashed;
-    // The first attempt ran the charge, not its reconciler: it never stopped.
-    assert.equal(stops, 0);
+    // The first attempt ran the charge, not its reconciler: it never stopped for the breakpoint.
+    assert.equal(breakpointStops, 0);
     const stopped = nextStop(s);
     await s.dc.customRequest('recover', {});
     const { event, top } = await stopped;
