@@ -158,7 +158,7 @@ describe('Custom requests and events', () => {
     );
     await assert.rejects(
       Promise.resolve(s.session.customRequest('recover')),
-      /an attempt is still running/,
+      /nothing to recover: the attempt is still running/,
     );
     await assert.rejects(
       Promise.resolve(s.session.customRequest('noSuchRequest')),

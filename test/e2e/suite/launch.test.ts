@@ -215,7 +215,10 @@ describe('Launch attributes', () => {
     // The session stays, without a worker, until Recover: the adapter says so where it would
     // otherwise have ended the session.
     await eventually(
-      () => (/run Recover/.test(recorder().output(s.since)) ? true : undefined),
+      () =>
+        /Recover \(or Continue\) starts attempt 2/.test(recorder().output(s.since))
+          ? true
+          : undefined,
       'the adapter telling to run Recover after the crash',
     );
     assert.equal(

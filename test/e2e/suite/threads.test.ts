@@ -102,8 +102,8 @@ describe('Threads: one per key, all stopped together', () => {
     // The other key never moved: nothing of it was charged or printed, and it waits before its
     // next boundary, which VS Code's Call Stack was told.
     assert.deepEqual(
-      iso.charges().map((c) => c.chargeId),
-      [`ch_order-${first === 'alice' ? 1 : 2}`],
+      iso.charges().map((c) => c.orderId),
+      [`order-${first === 'alice' ? 1 : 2}`],
     );
     assert.doesNotMatch(recorder().output(s.since), new RegExp(`output ${other}#`));
     const held = await stackOf(s.session, otherThread);
