@@ -73,6 +73,9 @@ export async function openFile(page, name, dir) {
     row = row.filter({
       has: page.locator('.label-description', { hasText: new RegExp(`^${escapeRegExp(dir)}$`) }),
     });
+  // A file of the same name opened earlier from outside the workspace (another suite's agent.ts)
+  // is offered too, among the recently opened, described by its absolute folder: never that one.
+  else row = row.filter({ hasNot: page.locator('.label-description', { hasText: /^[/~]/ }) });
   await row.first().waitFor({ timeout: 30_000 });
   await row.first().click();
   await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
