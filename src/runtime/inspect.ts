@@ -44,7 +44,11 @@ export function slotViews(state: ActionState, from = 0, count = state.slots.leng
 
 /** States in a stable order: by key, then input, then event, then action. */
 export function sortedStates(store: StateStore): ActionState[] {
-  return [...store.states()].sort(
+  return sortStates(store.states());
+}
+
+export function sortStates(states: Iterable<ActionState>): ActionState[] {
+  return [...states].sort(
     (a, b) =>
       (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) ||
       a.seq - b.seq ||

@@ -33,7 +33,7 @@ interface TornMarker {
 
 type JournalRecord = StateMutation | TimelineRecord | TornMarker;
 
-const MUTATIONS = new Set(['init', 'slot', 'truncate', 'complete']);
+const MUTATIONS = new Set(['init', 'slot', 'truncate', 'complete', 'edit']);
 const TIMELINE = new Set(['inputs', 'attempt', 'call', 'calls', 'action', 'crash', 'end']);
 /**
  * The largest record (one line) the journal takes: it bounds what a reader must hold at once, and
