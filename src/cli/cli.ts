@@ -196,6 +196,7 @@ function inspectState(cmd: Extract<Command, { name: 'slots' | 'timeline' }>): nu
           id: s.id,
           completed: s.completed,
           slots: s.slots,
+          ...(s.imported ? { imported: s.imported } : {}),
         });
     else console.log(slotsTable(states));
   } else {

@@ -9,11 +9,11 @@ import {
   readHistory,
   stateAt,
 } from '../runtime/journalHistory';
+import { importFlinkDump } from '../runtime/flinkImport';
 import { diffStates, slotPayload, type DiffSide, type StateDiff } from '../runtime/stateDiff';
 import { editStateFolder } from '../runtime/stateEdit';
 import { exportState, importState, writeExport } from '../runtime/stateExport';
 import { table } from './format';
-import { UsageError } from './flags';
 import type { SurgeryCommand } from './surgeryArgs';
 
 type Print = (line: object, text: string) => void;
@@ -150,7 +150,16 @@ export async function runSurgery(cmd: SurgeryCommand): Promise<number> {
       );
       return 0;
     }
-    case 'import-flink':
-      throw new UsageError('import-flink is not built yet');
+    case 'import-flink': {
+      const { agent, actions } = cmd;
+      const result = await importFlinkDump(cmd.file, cmd.state, { agent, actions });
+      for (const w of result.warnings) warn(cmd.json, print, w);
+      const c = result.counts;
+      print(
+        { event: 'import-flink', state: path.resolve(cmd.state), ...c },
+        `imported ${c.states} action states with ${c.slots} call results from ${c.records} records of ${cmd.file} into ${cmd.state} (${c.skipped} tombstones, ${c.pruned} pruned states left out; ${c.inputs} inputs recorded)`,
+      );
+      return 0;
+    }
   }
 }

@@ -9,14 +9,22 @@ export const SURGERY_USAGE = `  durable-run edit --state DIR --slot STATE_ID#IND
   durable-run diff --state DIR (--attempts A B | --against DIR2) [--json]
   durable-run export --state DIR --out FILE [--agent AGENT] [--json]
   durable-run import FILE --state DIR [--json]
-  durable-run import-flink DUMP --state DIR [--json]`;
+  durable-run import-flink DUMP --state DIR [--agent NAME] [--actions UUID=NAME,...] [--json]`;
 
 export type SurgeryCommand =
   | { name: 'edit'; state: string; edit: EditRequest; json: boolean }
   | { name: 'fork'; state: string; to: string; attempt?: number; json: boolean }
   | { name: 'diff'; state: string; attempts?: [number, number]; against?: string; json: boolean }
   | { name: 'export'; state: string; out: string; agent?: string; json: boolean }
-  | { name: 'import' | 'import-flink'; file: string; state: string; json: boolean };
+  | { name: 'import'; file: string; state: string; json: boolean }
+  | {
+      name: 'import-flink';
+      file: string;
+      state: string;
+      agent?: string;
+      actions?: Record<string, string>;
+      json: boolean;
+    };
 
 const NAMES = ['edit', 'fork', 'diff', 'export', 'import', 'import-flink'] as const;
 
@@ -35,6 +43,7 @@ const TAKES_VALUE = new Set([
   '--against',
   '--out',
   '--agent',
+  '--actions',
 ]);
 const BARE = new Set(['--json', '--pending', '--drop', '--not-completed']);
 const ALLOWED: Record<SurgeryCommand['name'], string[]> = {
@@ -43,7 +52,7 @@ const ALLOWED: Record<SurgeryCommand['name'], string[]> = {
   diff: ['--attempts', '--against'],
   export: ['--out', '--agent'],
   import: [],
-  'import-flink': [],
+  'import-flink': ['--agent', '--actions'],
 };
 
 function attemptNumber(text: string, flag: string): number {
@@ -94,6 +103,20 @@ function parseEdit(state: string, flags: Flags, json: boolean): SurgeryCommand {
   }
 }
 
+/** `UUID=NAME,UUID=NAME`: the names of the actions a Flink dump names by UUID. */
+function actionNames(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of text.split(',')) {
+    const at = pair.indexOf('=');
+    if (at <= 0 || at === pair.length - 1)
+      throw new UsageError(
+        `--actions takes UUID=NAME pairs separated by commas, and "${pair}" is not one`,
+      );
+    out[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+  }
+  return out;
+}
+
 export function parseSurgeryArgs(name: SurgeryCommand['name'], args: string[]): SurgeryCommand {
   const { positional, flags } = splitFlags(args, TAKES_VALUE, BARE, new Set(['--attempts']));
   for (const flag of Object.keys(flags))
@@ -105,7 +128,11 @@ export function parseSurgeryArgs(name: SurgeryCommand['name'], args: string[]): 
   if (name === 'import' || name === 'import-flink') {
     if (positional.length !== 1)
       throw new UsageError(`${name} needs exactly one ${name === 'import' ? 'FILE' : 'DUMP'}`);
-    return { name, file: positional[0], state, json };
+    if (name === 'import') return { name, file: positional[0], state, json };
+    const agent = typeof flags['--agent'] === 'string' ? flags['--agent'] : undefined;
+    const given = flags['--actions'];
+    const actions = typeof given === 'string' ? actionNames(given) : undefined;
+    return { name, file: positional[0], state, agent, actions, json };
   }
   if (positional.length > 0)
     throw new UsageError(`${name} takes no positional arguments (got "${positional[0]}")`);

@@ -30,11 +30,20 @@ export interface ActionState extends ExecutionIdentity {
   /** Events the action sent, in order (OutputEvents included), once it completed. */
   outputEvents: Encoded[];
   memoryUpdates: MemoryUpdate[];
+  /** Set for a state imported from elsewhere (flinkImport.ts): where it came from, what was kept. */
+  imported?: ImportedOrigin;
+}
+
+/** The origin of an imported state: its key there, and the fields kept as they were (unknown ones too). */
+export interface ImportedOrigin {
+  from: string;
+  key: string;
+  kept?: Record<string, unknown>;
 }
 
 /** One persist: everything a store writes is one of these. */
 export type StateMutation =
-  | ({ op: 'init'; id: string; event: Encoded } & ExecutionIdentity)
+  | ({ op: 'init'; id: string; event: Encoded; imported?: ImportedOrigin } & ExecutionIdentity)
   | { op: 'slot'; id: string; index: number; slot: Slot }
   | { op: 'truncate'; id: string; from: number }
   | { op: 'complete'; id: string; outputEvents: Encoded[]; memoryUpdates: MemoryUpdate[] }
@@ -81,7 +90,7 @@ export function isTerminal(slot: Slot): boolean {
  */
 export function applyMutation(states: Map<string, ActionState>, m: StateMutation): void {
   if (m.op === 'init') {
-    const { id, key, seq, eventIndex, action, event } = m;
+    const { id, key, seq, eventIndex, action, event, imported } = m;
     states.set(id, {
       id,
       key,
@@ -93,6 +102,7 @@ export function applyMutation(states: Map<string, ActionState>, m: StateMutation
       completed: false,
       outputEvents: [],
       memoryUpdates: [],
+      ...(imported === undefined ? {} : { imported }),
     });
     return;
   }

@@ -29,6 +29,8 @@ export interface StateView {
   action: string;
   completed: boolean;
   slots: SlotView[];
+  /** Where an imported state came from, and the fields kept from there (unknown ones too). */
+  imported?: ActionState['imported'];
 }
 
 export function slotViews(state: ActionState, from = 0, count = state.slots.length): SlotView[] {
@@ -66,6 +68,7 @@ export function stateViews(store: StateStore): StateView[] {
     action: s.action,
     completed: s.completed,
     slots: slotViews(s),
+    ...(s.imported ? { imported: s.imported } : {}),
   }));
 }
 
