@@ -64,6 +64,10 @@ export function timelineTable(attempts: AttemptView[]): string {
       out.push(
         `  crash at ${a.crash.point}${a.crash.id ? ` in ${a.crash.id}` : ''}${a.crash.index !== undefined ? ` call #${a.crash.index} (${a.crash.functionId})` : ''}`,
       );
+    for (const e of a.edits ?? [])
+      out.push(
+        `  edited after it (${e.at}): ${e.id}${e.index === undefined ? '' : ` #${e.index}`} ${e.kind}: ${e.change}`,
+      );
   }
   return out.join('\n');
 }

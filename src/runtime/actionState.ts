@@ -186,3 +186,11 @@ function checkEdit(state: ActionState, m: StateEdit): void {
   if (!Array.isArray(m.became.slots) || !Array.isArray(m.was.slots))
     bad('needs the slots it replaced and left ("was.slots", "became.slots")');
 }
+
+/** The edit in words, for timelines: what the slot was and became, or what was dropped. */
+export function describeChange(m: StateEdit): string {
+  const was = m.was.slots ?? [];
+  if (m.kind === 'not-completed') return 'completed → not completed';
+  if (m.kind === 'drop') return `dropped ${was.length} slot(s) from #${m.index}`;
+  return `${was[0]?.status ?? '?'} → ${m.became.slots?.[0]?.status ?? '?'}`;
+}

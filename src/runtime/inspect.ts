@@ -10,6 +10,7 @@ import {
   TimelineLog,
   type CallNote,
   type CallRun,
+  type EditNote,
 } from './timelineLog';
 
 export interface SlotView {
@@ -90,7 +91,11 @@ export interface AttemptView {
   calls: CallView[];
   actions: Array<{ id: string; outcome: string; error?: string }>;
   crash?: { point: string; id?: string; index?: number; functionId?: string };
+  /** Hand edits made after this attempt ended (present only when there are some). */
+  edits?: EditView[];
 }
+
+export type EditView = Omit<EditNote, 'op' | 'attempt'>;
 
 /** A run of calls as an attempt lists it: one entry when long enough, else call by call. */
 function callViews(run: CallRun): CallView[] {
@@ -130,6 +135,11 @@ export function attemptViews(records: readonly TimelineRecord[]): AttemptView[] 
     if (r.op === 'inputs') continue;
     const view = byNumber.get(r.attempt);
     if (!view) continue;
+    if (r.op === 'edited') {
+      const { op: _op, attempt: _attempt, ...edit } = r;
+      (view.edits ??= []).push(edit);
+      continue;
+    }
     if (r.op === 'calls') view.calls.push(...callViews(r));
     else if (r.op === 'action') view.actions.push({ id: r.id, outcome: r.outcome, error: r.error });
     else if (r.op === 'crash') {

@@ -68,6 +68,18 @@ describe('durable-run edit, then recover', () => {
     const edited = jsonLines((await edit(s, '--slot', `${ORDER}#1`, '--pending')).stdout);
     assert.equal(edited.find((e) => e.event === 'edit')?.kind, 'pending');
     assert.deepEqual(slotSummary(await slotsOf(s.state))[1], `${ORDER} #1 charge PENDING`);
+    const timeline = jsonLines((await cli(s, ['timeline', '--state', s.state, '--json'])).stdout);
+    assert.deepEqual(
+      (timeline[0].edits as Array<{ id: string; index: number; kind: string; change: string }>).map(
+        (e) => `${e.id} #${e.index} ${e.kind}: ${e.change}`,
+      ),
+      [`${ORDER} #1 pending: SUCCEEDED → PENDING`],
+    );
+    const text = await cli(s, ['timeline', '--state', s.state]);
+    assert.match(
+      text.stdout,
+      /edited after it \(.*\): alice#0\/0\/order #1 pending: SUCCEEDED → PENDING/,
+    );
     const result = await recover(s);
     assert.deepEqual(orderCalls(result), [
       '#0 replay SUCCEEDED',
