@@ -44,6 +44,7 @@ export function capabilities(): DebugProtocol.Capabilities {
     supportsExceptionInfoRequest: true,
     supportsEvaluateForHovers: false,
     supportsClipboardContext: true,
+    supportsSetVariable: true,
     exceptionBreakpointFilters: EXCEPTION_FILTERS.map((filter) => ({ filter, ...FILTERS[filter] })),
   };
 }

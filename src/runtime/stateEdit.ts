@@ -130,23 +130,36 @@ export async function editStateFolder(
   request: EditRequest,
   command = 'durable-run edit',
 ): Promise<PlannedEdit> {
+  journalOrFail(stateDir);
+  const lock = await acquireStateLock(stateDir, command);
+  try {
+    return editJournal(stateDir, request);
+  } finally {
+    await lock.release();
+  }
+}
+
+function journalOrFail(stateDir: string): void {
   const journal = path.join(path.resolve(stateDir), JOURNAL_FILE);
   if (!fs.existsSync(journal))
     throw new StateFileError(
       `there is no journal at ${journal}: nothing to edit; check --state`,
       journal,
     );
-  const lock = await acquireStateLock(stateDir, command);
+}
+
+/**
+ * Writes one edit to a state folder whose lock the caller holds already (a debug session holds
+ * its folder for its whole life, and edits only while no attempt runs).
+ */
+export function editJournal(stateDir: string, request: EditRequest): PlannedEdit {
+  journalOrFail(stateDir);
+  const store = JournalStore.open(stateDir);
   try {
-    const store = JournalStore.open(stateDir);
-    try {
-      const planned = planEdit(store, request);
-      store.persist(planned.edit);
-      return { ...planned, warnings: [...store.warnings, ...planned.warnings] };
-    } finally {
-      store.close();
-    }
+    const planned = planEdit(store, request);
+    store.persist(planned.edit);
+    return { ...planned, warnings: [...store.warnings, ...planned.warnings] };
   } finally {
-    await lock.release();
+    store.close();
   }
 }
