@@ -1,13 +1,9 @@
 // Human-readable output of the CLI: aligned tables of slots and attempts, one line per event.
 import type { AttemptView, StateView } from '../runtime/inspect';
+import { table } from '../runtime/textTable';
 import type { FromWorker } from '../worker/protocol';
 
-export function table(rows: string[][]): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows
-    .map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  '))
-    .join('\n');
-}
+export { table };
 
 function preview(value: unknown, max = 48): string {
   const text = value === undefined ? 'undefined' : JSON.stringify(value);

@@ -2,18 +2,17 @@
 // import-flink. Each prints what it did for a person, or one JSON object a line with --json.
 import * as path from 'node:path';
 import type { Slot, StateEdit } from '../runtime/actionState';
-import {
-  attemptsOf,
-  forkState,
-  linesAtEndOf,
-  readHistory,
-  stateAt,
-} from '../runtime/journalHistory';
+import { forkState, linesAtEndOf, readHistory, stateAt } from '../runtime/journalHistory';
 import { importFlinkDump } from '../runtime/flinkImport';
-import { diffStates, slotPayload, type DiffSide, type StateDiff } from '../runtime/stateDiff';
+import {
+  diffReport,
+  diffStates,
+  folderSide,
+  slotPayload,
+  type DiffSide,
+} from '../runtime/stateDiff';
 import { editStateFolder } from '../runtime/stateEdit';
 import { exportState, importState, writeExport } from '../runtime/stateExport';
-import { table } from './format';
 import type { SurgeryCommand } from './surgeryArgs';
 
 type Print = (line: object, text: string) => void;
@@ -44,32 +43,6 @@ function describeEdit(e: StateEdit): string {
   return `${e.id} #${e.index} ${was[0]?.functionId}: ${slotText(was[0])} → ${slotText(e.became.slots?.[0])}`;
 }
 
-function diffRows(diffs: StateDiff[], left: string, right: string): string {
-  if (diffs.length === 0) return `no differences between ${left} and ${right}`;
-  const out: string[] = [`${left} ↔ ${right}`];
-  const side = (s: StateDiff['left']) =>
-    s ? `${s.completed ? 'completed' : 'not completed'}, ${s.slots} slots` : 'absent';
-  for (const d of diffs) {
-    out.push(`${d.id}: ${side(d.left)} | ${side(d.right)}`);
-    if (d.slots.length === 0) continue;
-    const rows = [['  #', 'DIFFERS', 'LEFT', 'RIGHT']];
-    for (const s of d.slots) {
-      const cell = (x: typeof s.left) =>
-        x
-          ? `${x.functionId} ${x.status}${x.path ? ` (${x.path})` : ''}${x.payload === undefined ? '' : ` ${JSON.stringify(x.payload)}`}`
-          : '-';
-      rows.push([`  ${s.index}`, s.differs.join(','), cell(s.left), cell(s.right)]);
-    }
-    out.push(table(rows));
-  }
-  return out.join('\n');
-}
-
-/** The last attempt a journal records, whose call paths a folder diff compares. */
-function lastAttempt(attempts: number[]): number | undefined {
-  return attempts.length === 0 ? undefined : Math.max(...attempts);
-}
-
 async function diff(cmd: Extract<SurgeryCommand, { name: 'diff' }>, print: Print): Promise<void> {
   const history = readHistory(cmd.state);
   for (const w of history.warnings) warn(cmd.json, print, w);
@@ -86,17 +59,12 @@ async function diff(cmd: Extract<SurgeryCommand, { name: 'diff' }>, print: Print
   } else {
     const other = readHistory(String(cmd.against));
     for (const w of other.warnings) warn(cmd.json, print, w);
-    const all = (h: typeof history) => stateAt(h, h.lines.length);
-    left = { label: cmd.state, store: all(history), attempt: lastAttempt(attemptsOf(history)) };
-    right = {
-      label: String(cmd.against),
-      store: all(other),
-      attempt: lastAttempt(attemptsOf(other)),
-    };
+    left = folderSide(cmd.state, history);
+    right = folderSide(String(cmd.against), other);
   }
   const diffs = diffStates(left, right);
   if (cmd.json) for (const d of diffs) print({ event: 'diff', ...d }, '');
-  else console.log(diffRows(diffs, left.label, right.label));
+  else console.log(diffReport(diffs, left.label, right.label));
 }
 
 export async function runSurgery(cmd: SurgeryCommand): Promise<number> {

@@ -5,9 +5,11 @@ import type { ActionState, Slot } from './actionState';
 import type { CallPath } from './callPlan';
 import { toPlainJson } from './codec';
 import { sortStates } from './inspect';
+import { attemptsOf, readHistory, stateAt, type JournalHistory } from './journalHistory';
 import { pythonErrorOf, pythonValueOf } from './pythonPayload';
 import type { StateStore } from './stateStore';
 import { callNotes } from './timelineLog';
+import { table } from './textTable';
 
 /** One side of a diff: a state, and the attempt whose call paths are compared (if any ran). */
 export interface DiffSide {
@@ -125,4 +127,45 @@ export function diffStates(left: DiffSide, right: DiffSide): StateDiff[] {
     if (diff.differs.length > 0) out.push(diff);
   }
   return out;
+}
+
+/** The differences as text for a person: a line per state, a table of its slots. */
+export function diffReport(diffs: StateDiff[], left: string, right: string): string {
+  if (diffs.length === 0) return `no differences between ${left} and ${right}`;
+  const out: string[] = [`${left} ↔ ${right}`];
+  const side = (s: StateDiff['left']) =>
+    s ? `${s.completed ? 'completed' : 'not completed'}, ${s.slots} slots` : 'absent';
+  for (const d of diffs) {
+    out.push(`${d.id}: ${side(d.left)} | ${side(d.right)}`);
+    if (d.slots.length === 0) continue;
+    const rows = [['  #', 'DIFFERS', 'LEFT', 'RIGHT']];
+    for (const s of d.slots) {
+      const cell = (x: typeof s.left) =>
+        x
+          ? `${x.functionId} ${x.status}${x.path ? ` (${x.path})` : ''}${x.payload === undefined ? '' : ` ${JSON.stringify(x.payload)}`}`
+          : '-';
+      rows.push([`  ${s.index}`, s.differs.join(','), cell(s.left), cell(s.right)]);
+    }
+    out.push(table(rows));
+  }
+  return out.join('\n');
+}
+
+/** A folder as a diff side: its state now, and the call paths of its last attempt. */
+export function folderSide(label: string, history: JournalHistory): DiffSide {
+  const attempts = attemptsOf(history);
+  return {
+    label,
+    store: stateAt(history, history.lines.length),
+    attempt: attempts.length === 0 ? undefined : Math.max(...attempts),
+  };
+}
+
+/** Two state folders compared, as text (the extension's diff command). */
+export function diffFolders(left: string, right: string): string {
+  const diffs = diffStates(
+    folderSide(left, readHistory(left)),
+    folderSide(right, readHistory(right)),
+  );
+  return diffReport(diffs, left, right);
 }
