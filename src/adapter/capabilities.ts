@@ -45,6 +45,7 @@ export function capabilities(): DebugProtocol.Capabilities {
     supportsEvaluateForHovers: false,
     supportsClipboardContext: true,
     supportsSetVariable: true,
+    supportsSetExpression: true,
     exceptionBreakpointFilters: EXCEPTION_FILTERS.map((filter) => ({ filter, ...FILTERS[filter] })),
   };
 }

@@ -284,6 +284,11 @@ export class DebugState {
     return scopes;
   }
 
+  /** The action state a frame looks at (its Slots scope's), if any. */
+  stateOfFrame(frameId: number | undefined): string | undefined {
+    return this.context(frameId)?.stateId;
+  }
+
   /** The slot a Variables row stands for (the row of slot N in a Slots scope), if any. */
   slotOf(variablesReference: number): { stateId: string; index: number } | undefined {
     return this.table.slotOf(variablesReference);

@@ -37,7 +37,7 @@ import { CustomRequests } from './customRequests';
 import { CRASHED_THREAD_ID, DebugState } from './debugState';
 import { ExecutionControl, type Outcome } from './executionControl';
 import { checkLaunchArguments, LaunchConfigError, type LaunchArguments } from './launchConfig';
-import { setSlotVariable, type EditHost } from './slotEdits';
+import { setSlotExpression, setSlotVariable, type EditHost } from './slotEdits';
 import { WorkerEvents, type OutputCategory } from './workerEvents';
 
 export interface DurableDebugSessionOptions {
@@ -117,6 +117,7 @@ export class DurableDebugSession extends DebugSession {
     return {
       attempts: this.attempts,
       slotOf: (ref) => this.state.slotOf(ref),
+      stateOfFrame: (frameId) => this.state.stateOfFrame(frameId),
       changed: (stateId) => {
         this.events.slotsChanged(stateId);
         this.events.flushSlotsChanged();
@@ -491,6 +492,13 @@ export class DurableDebugSession extends DebugSession {
     args: DebugProtocol.SetVariableArguments,
   ): Promise<void> {
     await this.answerAsync(response, () => setSlotVariable(this.edits, args));
+  }
+
+  protected override async setExpressionRequest(
+    response: DebugProtocol.SetExpressionResponse,
+    args: DebugProtocol.SetExpressionArguments,
+  ): Promise<void> {
+    await this.answerAsync(response, () => setSlotExpression(this.edits, args));
   }
 
   protected override async evaluateRequest(

@@ -20,6 +20,8 @@ export interface EditHost {
   readonly attempts: Attempts;
   /** The slot a Variables row stands for. */
   slotOf(variablesReference: number): { stateId: string; index: number } | undefined;
+  /** The action state a frame looks at. */
+  stateOfFrame(frameId: number | undefined): string | undefined;
   /** The state changed: views fetch it again, variables are shown anew. */
   changed(stateId: string): void;
   say(text: string): void;
@@ -121,6 +123,46 @@ export async function editState(host: EditHost, args: unknown): Promise<Outcome>
   return { body: { edit } };
 }
 
+const SLOT_FIELD = /^\s*slots\s*\[\s*(\d+)\s*\]\s*\.\s*(\w+)\s*$/;
+
+/** `setExpression` on `slots[N].status|result|error` of the frame's action state. */
+export async function setSlotExpression(
+  host: EditHost,
+  args: DebugProtocol.SetExpressionArguments,
+): Promise<Outcome> {
+  const match = SLOT_FIELD.exec(args.expression);
+  if (!match)
+    return {
+      refused: `only slots[N].status, slots[N].result and slots[N].error can be set, not "${args.expression}"`,
+    };
+  const stateId = host.stateOfFrame(args.frameId);
+  if (!stateId)
+    return { refused: 'the agent is not stopped in an action: there is no slot to set' };
+  const slot = { stateId, index: Number(match[1]) };
+  return setSlot(host, slot, match[2], args.value);
+}
+
+async function setSlot(
+  host: EditHost,
+  slot: { stateId: string; index: number },
+  name: string,
+  text: string,
+): Promise<Outcome> {
+  const busy = running(host.attempts);
+  if (busy) return { refused: busy };
+  const request = editFromVariable(slot, name, text);
+  if (typeof request === 'string') return { refused: request };
+  const { edit } = await write(host, request);
+  const became = edit.became.slots?.[0];
+  const value =
+    name === 'status'
+      ? (became?.status ?? '')
+      : name === 'result'
+        ? JSON.stringify(became?.result?.json)
+        : `Error: ${became?.error?.message ?? ''}`;
+  return { body: { value } };
+}
+
 export async function setSlotVariable(
   host: EditHost,
   args: DebugProtocol.SetVariableArguments,
@@ -131,17 +173,5 @@ export async function setSlotVariable(
       refused:
         'only the status, result or error of a slot (a row of the Slots scope) can be set; nothing else is editable',
     };
-  const busy = running(host.attempts);
-  if (busy) return { refused: busy };
-  const request = editFromVariable(slot, args.name, args.value);
-  if (typeof request === 'string') return { refused: request };
-  const { edit } = await write(host, request);
-  const became = edit.became.slots?.[0];
-  const value =
-    args.name === 'status'
-      ? (became?.status ?? '')
-      : args.name === 'result'
-        ? JSON.stringify(became?.result?.json)
-        : `Error: ${became?.error?.message ?? ''}`;
-  return { body: { value } };
+  return setSlot(host, slot, args.name, args.value);
 }

@@ -95,6 +95,21 @@ describe('slot edits from the debugger', () => {
       value: 'PENDING',
     });
     assert.equal(set.body.value, 'PENDING');
+    // VS Code sends setExpression for a variable with an evaluateName: the same edit.
+    const expr = await s.dc.customRequest('setExpression', {
+      expression: 'slots[2].status',
+      value: 'PENDING',
+      frameId: frames[0].id,
+    });
+    assert.equal((expr.body as { value: string }).value, 'PENDING');
+    const badExpr = await refusal(
+      s.dc.customRequest('setExpression', {
+        expression: 'event.attributes',
+        value: '1',
+        frameId: frames[0].id,
+      }),
+    );
+    assert.match(badExpr, /only slots\[N\]\.status, slots\[N\]\.result and slots\[N\]\.error/);
     const dropped = await s.dc.customRequest('editState', {
       stateId: STATE,
       index: 2,
