@@ -260,4 +260,44 @@ describe('durable-run fork, diff, export and import', () => {
     assert.match(damaged.stderr, /does not match its "journalSha256"/);
     assert.equal(fs.existsSync(path.join(s.dir, 'other', 'journal.jsonl')), false);
   });
+
+  it('fork, diff, export and import refuse bad input clearly, writing nothing', async () => {
+    const s = await setup();
+    const cases: Array<[string[], RegExp]> = [
+      [['fork', '--state', s.state, '--to', s.state], /a fork needs a folder of its own/],
+      [
+        ['fork', '--state', s.state, '--to', path.join(s.dir, 'f'), '--attempt', '9'],
+        /has no attempt 9: its attempts are 1/,
+      ],
+      [
+        ['fork', '--state', s.state, '--to', path.join(s.dir, 'f'), '--attempt', 'x'],
+        /--attempt takes an attempt number/,
+      ],
+      [['diff', '--state', s.state], /diff needs either --attempts A B or --against DIR2/],
+      [['diff', '--state', s.state, '--attempts', '1'], /--attempts needs two values/],
+      [['diff', '--state', s.state, '--attempts', '1', '7'], /has no attempt 7/],
+      [
+        ['export', '--state', path.join(s.dir, 'none'), '--out', path.join(s.dir, 'x.json')],
+        /no journal at/,
+      ],
+      [
+        ['import', path.join(s.dir, 'missing.json'), '--state', path.join(s.dir, 'g')],
+        /not a readable JSON file/,
+      ],
+      [
+        ['import-flink', path.join(s.dir, 'missing.txt'), '--state', path.join(s.dir, 'g')],
+        /cannot read the dump/,
+      ],
+      [
+        ['edit', '--state', s.state, '--slot', `${ORDER}#0`, '--drop', '--to', 'x'],
+        /edit does not take --to/,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const result = await cli(s, args, 2);
+      assert.match(result.stderr, message, args.join(' '));
+    }
+    for (const name of ['f', 'g', 'x.json'])
+      assert.equal(fs.existsSync(path.join(s.dir, name)), false);
+  });
 });
