@@ -44,6 +44,7 @@ describe('import-flink', () => {
   it('maps keys, call results, payloads, memory and output events; the last record of a key wins', async () => {
     const pending: FlinkActionState = {
       taskEvent: input({ order: 'o1' }),
+      shortTermMemoryUpdates: [{ path: 'draft', value: null }],
       callResults: [
         {
           functionId: 'shop.check',
@@ -123,6 +124,10 @@ describe('import-flink', () => {
     const store = JournalStore.open(dir, { agent: 'shop', readOnly: true });
     const alice1 = store.get('alice#1/0/check')!;
     assert.equal(alice1.imported?.key, key('alice', 1, CHECK));
+    assert.deepEqual(alice1.memoryUpdates, [], 'memory updates apply with a completion only');
+    assert.deepEqual(alice1.imported?.kept?.shortTermMemoryUpdates, [
+      { path: 'draft', value: null },
+    ]);
     assert.deepEqual(alice1.event.json, {
       type: 'InputEvent',
       attributes: { key: 'alice', input: { order: 'o1' } },

@@ -196,6 +196,10 @@ export async function importFlinkDump(
     const kept: Record<string, unknown> = { ...extra };
     if (Object.keys(mapped.kept).length > 0) kept.taskEvent = mapped.kept;
     if (value.sensoryMemoryUpdates?.length) kept.sensoryMemoryUpdates = value.sensoryMemoryUpdates;
+    // A state not completed has no place for these yet (a completion brings its own): kept.
+    if (!value.completed && value.shortTermMemoryUpdates?.length)
+      kept.shortTermMemoryUpdates = value.shortTermMemoryUpdates;
+    if (!value.completed && value.outputEvents?.length) kept.outputEvents = value.outputEvents;
     if (seq !== undefined && seq !== ourSeq) kept.seqNum = seq;
     const imported: ImportedOrigin = {
       from: 'flink-agents',
