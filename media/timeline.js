@@ -65,6 +65,8 @@
     for (const col of model.columns) {
       const head = el('div', 'column-head outcome-' + col.outcome);
       head.append(el('div', 'column-title', col.title), el('div', 'column-subtitle', col.subtitle));
+      // Hand edits made after the attempt (state surgery): what the next attempt starts from.
+      for (const edit of col.edits || []) head.append(el('div', 'column-edit', '✎ ' + edit));
       grid.append(head);
     }
     appendGroups(grid, null, model.groups.slice(0, groupsShown));

@@ -90,6 +90,11 @@ export class Attempts {
     this.pushDebugSettings();
   }
 
+  /** Whether the session holds its state folder now (from launch until it ends). */
+  get holdsFolder(): boolean {
+    return this.folderLock.current !== undefined;
+  }
+
   /** Holds the plan's state folder for the session; says why not when another process has it. */
   hold(plan: LaunchPlan): Promise<string | undefined> {
     return this.folderLock.hold(plan.stateDir, plan.program);

@@ -44,6 +44,8 @@ export function capabilities(): DebugProtocol.Capabilities {
     supportsExceptionInfoRequest: true,
     supportsEvaluateForHovers: false,
     supportsClipboardContext: true,
+    supportsSetVariable: true,
+    supportsSetExpression: true,
     exceptionBreakpointFilters: EXCEPTION_FILTERS.map((filter) => ({ filter, ...FILTERS[filter] })),
   };
 }

@@ -1,5 +1,5 @@
-// The custom requests of DESIGN.md §5 (types in customProtocol.ts): injectCrash, recover, slots
-// and timeline. Their arguments are checked here, and a bad one is refused saying which and
+// The custom requests of DESIGN.md §5 (types in customProtocol.ts): injectCrash, recover, slots,
+// timeline, and editState (state surgery, slotEdits.ts). Their arguments are checked here, and a bad one is refused saying which and
 // why; slots and timeline are answered by the running worker, else from the journal.
 import type { WorkerFailure } from '../worker/protocol';
 import { describeFailure, type Attempts } from './attempts';
@@ -7,16 +7,24 @@ import { crashRequestPlan } from './crashRequest';
 import type { InjectCrashArguments, SlotsArguments } from './customProtocol';
 import type { DebugState } from './debugState';
 import type { Outcome } from './executionControl';
+import { editState, type EditHost } from './slotEdits';
 import type { OutputCategory } from './workerEvents';
 import { slotsBody, timelineBody } from './viewData';
 
 export interface CustomHost {
   readonly attempts: Attempts;
   readonly state: DebugState;
+  readonly edits: EditHost;
   say(text: string, category: OutputCategory): void;
 }
 
-export const CUSTOM_REQUESTS = ['injectCrash', 'recover', 'slots', 'timeline'] as const;
+export const CUSTOM_REQUESTS = [
+  'injectCrash',
+  'recover',
+  'slots',
+  'timeline',
+  'editState',
+] as const;
 
 /** A whole number ≥ 0, or why not. */
 function wholeNumber(args: Record<string, unknown>, name: string): string | undefined {
@@ -63,6 +71,8 @@ export class CustomRequests {
         const { state, attempts } = this.host;
         return { body: await timelineBody(state.source(attempts.plan), state.allCallSites()) };
       }
+      case 'editState':
+        return editState(this.host.edits, args);
       default:
         return { refused: `unknown request "${command}"` };
     }

@@ -11,7 +11,10 @@ export { DurableDebugSession } from './durableDebugSession';
 export { journalSource } from './stateSource';
 export { slotsBody } from './viewData';
 export { JournalStore } from '../runtime/journalStore';
-export { attemptViews } from '../runtime/inspect';
+export { attemptViews, stateViews } from '../runtime/inspect';
+export { editStateFolder } from '../runtime/stateEdit';
+export { diffFolders } from '../runtime/stateDiff';
+export { openJournalFile } from '../runtime/journalFile';
 
 if (require.main === module) {
   const session = new DurableDebugSession();

@@ -4,7 +4,7 @@
 // across attempts: action names, and the call sites the worker reported.
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { SourceLocation } from '../runtime/boundaries';
-import type { FromWorker } from '../worker/protocol';
+import type { BoundarySnapshot, FromWorker } from '../worker/protocol';
 import { outlineFile, type AgentOutline } from './agentOutline';
 import type { AttemptRun } from './attemptRun';
 import type { CrashMessage } from './attemptState';
@@ -44,6 +44,8 @@ export class DebugState {
   /** The crash of the last attempt while it waits for its recovery (its thread is shown). */
   crashed: CrashMessage | undefined;
   private program: string | undefined;
+  /** The plan's state folder: the crashed thread's variables are read from its journal. */
+  private stateDir: string | undefined;
   private readonly threadIds = new Map<string, number>();
   private readonly actionNames = new Set<string>();
   private readonly observedSites = new Map<string, SourceLocation>();
@@ -57,8 +59,9 @@ export class DebugState {
     });
   }
 
-  setProgram(program: string): void {
+  setProgram(program: string, stateDir?: string): void {
     this.program = program;
+    this.stateDir = stateDir;
   }
 
   private outline(): AgentOutline | undefined {
@@ -132,8 +135,10 @@ export class DebugState {
 
   private storeSource(): StateSource {
     const run = this.currentRun();
-    if (!run?.answering) throw new Error('the agent is not running any more');
-    return workerSource(run.client);
+    if (run?.answering) return workerSource(run.client);
+    // After a crash the crashed thread still shows its action state: from the journal.
+    if (!run && this.crashed && this.stateDir) return journalSource(this.stateDir);
+    throw new Error('the agent is not running any more');
   }
 
   resetVariables(): void {
@@ -196,7 +201,16 @@ export class DebugState {
    * What a frame looks at: the boundary its key is stopped or held at (else the action state it
    * is in); without a frame, the latest stop.
    */
-  private context(frameId: number | undefined) {
+  private context(
+    frameId: number | undefined,
+  ):
+    | { boundary: BoundarySnapshot | undefined; stateId: string; run: AttemptRun | undefined }
+    | undefined {
+    // The crashed thread looks at the action state the crash hit, as the journal holds it.
+    if (frameId !== undefined && Math.floor(frameId / FRAMES_PER_THREAD) === CRASHED_THREAD_ID) {
+      const stateId = this.currentRun() ? undefined : this.crashed?.stateId;
+      return stateId ? { boundary: undefined, stateId, run: undefined } : undefined;
+    }
     const run = this.currentRun();
     if (!run) return undefined;
     const frame = frameId === undefined ? undefined : this.frame(frameId);
@@ -256,7 +270,8 @@ export class DebugState {
         }),
         expensive: false,
       });
-    const run = ctx.run!;
+    const run = ctx.run;
+    if (!run) return scopes;
     scopes.push({
       name: 'Attempt',
       variablesReference: this.table.create({
@@ -267,6 +282,16 @@ export class DebugState {
       expensive: false,
     });
     return scopes;
+  }
+
+  /** The action state a frame looks at (its Slots scope's), if any. */
+  stateOfFrame(frameId: number | undefined): string | undefined {
+    return this.context(frameId)?.stateId;
+  }
+
+  /** The slot a Variables row stands for (the row of slot N in a Slots scope), if any. */
+  slotOf(variablesReference: number): { stateId: string; index: number } | undefined {
+    return this.table.slotOf(variablesReference);
   }
 
   variables(args: DebugProtocol.VariablesArguments): Promise<DebugProtocol.Variable[]> {
@@ -308,14 +333,15 @@ export class DebugState {
         break;
       }
       case 'attempt':
-        value = attemptModel(ctx.run!.state.attempt, ctx.run!.kind, await source.timeline());
+        if (!ctx.run) throw new PathError('the attempt crashed: see the timeline');
+        value = attemptModel(ctx.run.state.attempt, ctx.run.kind, await source.timeline());
         break;
       case 'slots': {
         const first = steps[0];
         if (!first || first.kind !== 'index') throw new PathError('use slots[N] to look at slot N');
         const [slot] = await source.slots(ctx.stateId, first.index, 1);
         if (!slot) throw new PathError(`the action has no slot ${first.index}`);
-        value = slotModel(slot, ctx.run!.state.calls.get(ctx.stateId)?.get(first.index));
+        value = slotModel(slot, ctx.run?.state.calls.get(ctx.stateId)?.get(first.index));
         rest = steps.slice(1);
         break;
       }

@@ -14,6 +14,7 @@ import {
   Event,
   ExitedEvent,
   InitializedEvent,
+  InvalidatedEvent,
   StoppedEvent,
   TerminatedEvent,
   ThreadEvent,
@@ -36,6 +37,7 @@ import { CustomRequests } from './customRequests';
 import { CRASHED_THREAD_ID, DebugState } from './debugState';
 import { ExecutionControl, type Outcome } from './executionControl';
 import { checkLaunchArguments, LaunchConfigError, type LaunchArguments } from './launchConfig';
+import { setSlotExpression, setSlotVariable, type EditHost } from './slotEdits';
 import { WorkerEvents, type OutputCategory } from './workerEvents';
 
 export interface DurableDebugSessionOptions {
@@ -68,6 +70,7 @@ export class DurableDebugSession extends DebugSession {
   private readonly events: WorkerEvents;
   private readonly control: ExecutionControl;
   private readonly custom: CustomRequests;
+  private readonly edits: EditHost;
   private readonly launchFailureLink: DurableDebugSessionOptions['launchFailureLink'];
 
   constructor(options: DurableDebugSessionOptions | boolean = {}) {
@@ -100,11 +103,28 @@ export class DurableDebugSession extends DebugSession {
       this.state,
     );
     this.control = new ExecutionControl(this);
+    this.edits = this.editHost();
     this.custom = new CustomRequests({
       attempts: this.attempts,
       state: this.state,
+      edits: this.edits,
       say: (text, category) => this.say(text, category),
     });
+  }
+
+  /** What slot edits (slotEdits.ts) need of the session. */
+  private editHost(): EditHost {
+    return {
+      attempts: this.attempts,
+      slotOf: (ref) => this.state.slotOf(ref),
+      stateOfFrame: (frameId) => this.state.stateOfFrame(frameId),
+      changed: (stateId) => {
+        this.events.slotsChanged(stateId);
+        this.events.flushSlotsChanged();
+        if (this.clientInvalidates) this.sendEvent(new InvalidatedEvent(['variables']));
+      },
+      say: (text) => this.say(text, 'console'),
+    };
   }
 
   private attemptHost(): AttemptHost {
@@ -274,7 +294,7 @@ export class DurableDebugSession extends DebugSession {
       );
     }
     // Before any wait: breakpoint requests that come meanwhile are checked against the program.
-    this.state.setProgram(plan.program);
+    this.state.setProgram(plan.program, plan.stateDir);
     const refused = await this.attempts.hold(plan);
     if (refused) return this.fail(response, refused);
     const run = this.attempts.prepare(plan);
@@ -318,7 +338,7 @@ export class DurableDebugSession extends DebugSession {
     await this.attempts.killCurrent();
     const refused = await this.attempts.hold(plan);
     if (refused) return this.fail(response, refused);
-    this.state.setProgram(plan.program);
+    this.state.setProgram(plan.program, plan.stateDir);
     this.attempts.begin(this.attempts.prepare(plan), (failure) => {
       if (failure) return this.fail(response, describeFailure(failure));
       this.sendResponse(response);
@@ -465,6 +485,20 @@ export class DurableDebugSession extends DebugSession {
     await this.answerAsync(response, async () => ({
       body: { variables: await this.state.variables(args) },
     }));
+  }
+
+  protected override async setVariableRequest(
+    response: DebugProtocol.SetVariableResponse,
+    args: DebugProtocol.SetVariableArguments,
+  ): Promise<void> {
+    await this.answerAsync(response, () => setSlotVariable(this.edits, args));
+  }
+
+  protected override async setExpressionRequest(
+    response: DebugProtocol.SetExpressionResponse,
+    args: DebugProtocol.SetExpressionArguments,
+  ): Promise<void> {
+    await this.answerAsync(response, () => setSlotExpression(this.edits, args));
   }
 
   protected override async evaluateRequest(

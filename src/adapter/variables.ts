@@ -127,12 +127,20 @@ function sizeOf(value: unknown): number | undefined {
 
 export class VariableTable {
   private handles = new Handles<Container>();
+  /** The slot each slot row's handle stands for, so `setVariable` on its fields can edit it. */
+  private readonly slotRows = new Map<number, { stateId: string; index: number }>();
 
   constructor(private readonly pager: SlotPager) {}
 
   /** Forgets every handle: the values they stood for changed when the worker resumed. */
   reset(): void {
     this.handles.reset();
+    this.slotRows.clear();
+  }
+
+  /** The slot whose row has this handle, if it is one. */
+  slotOf(ref: number): { stateId: string; index: number } | undefined {
+    return this.slotRows.get(ref);
   }
 
   create(container: Container): number {
@@ -181,6 +189,8 @@ export class VariableTable {
       const v = this.variable(`[${start + i}]`, slot, `${container.path}[${start + i}]`);
       v.value = slotPreview(slot);
       v.type = 'slot';
+      if (v.variablesReference > 0)
+        this.slotRows.set(v.variablesReference, { stateId: container.stateId, index: start + i });
       return v;
     });
   }

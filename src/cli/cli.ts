@@ -3,7 +3,7 @@
 // (the state folder held by another writer included), 3 stopped by an injected crash, 4 stopped
 // by a storage fault (a write or flush of the journal failed). `run` and `recover` hold the state
 // folder's lock for their whole life and share it with their worker; `slots` and `timeline`
-// only read, and never lock.
+// only read, and never lock. State surgery (edit, fork, diff, export, import) is in surgery.ts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StateFileError, type StateRemedy } from '../runtime/errors';
@@ -13,8 +13,11 @@ import { acquireStateLock, StateFolderBusyError, type StateLock } from '../runti
 import { InputsFileError, readInputsFile } from '../worker/inputsFile';
 import type { FromWorker } from '../worker/protocol';
 import { WorkerClient } from '../worker/workerClient';
+import { EditError } from '../runtime/stateEdit';
 import { parseArgs, USAGE, UsageError, type Command } from './args';
 import { describeEvent, slotsTable, timelineTable } from './format';
+import { runSurgery } from './surgery';
+import { isSurgeryCommand, type SurgeryCommand } from './surgeryArgs';
 
 const EXIT = { done: 0, failed: 1, usage: 2, crashed: 3, storage: 4 } as const;
 
@@ -193,6 +196,7 @@ function inspectState(cmd: Extract<Command, { name: 'slots' | 'timeline' }>): nu
           id: s.id,
           completed: s.completed,
           slots: s.slots,
+          ...(s.imported ? { imported: s.imported } : {}),
         });
     else console.log(slotsTable(states));
   } else {
@@ -210,7 +214,9 @@ export async function main(argv: string[]): Promise<number> {
       console.log(USAGE);
       return EXIT.done;
     }
-    return 'agent' in cmd ? await runAgent(cmd) : inspectState(cmd);
+    if ('fresh' in cmd) return await runAgent(cmd);
+    if (isSurgeryCommand(cmd.name)) return await runSurgery(cmd as SurgeryCommand);
+    return inspectState(cmd as Extract<Command, { name: 'slots' | 'timeline' }>);
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(`durable-run: ${error.message}\n\n${USAGE}`);
@@ -220,7 +226,7 @@ export async function main(argv: string[]): Promise<number> {
       const { folder, holder } = error;
       jsonLine({ event: 'error', kind: 'locked', message: error.message, file: folder, holder });
     }
-    if (error instanceof InputsFileError) {
+    if (error instanceof InputsFileError || error instanceof EditError) {
       console.error(`durable-run: ${error.message}`);
       return EXIT.usage;
     }

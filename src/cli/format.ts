@@ -1,13 +1,9 @@
 // Human-readable output of the CLI: aligned tables of slots and attempts, one line per event.
 import type { AttemptView, StateView } from '../runtime/inspect';
+import { table } from '../runtime/textTable';
 import type { FromWorker } from '../worker/protocol';
 
-export function table(rows: string[][]): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows
-    .map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]))).join('  '))
-    .join('\n');
-}
+export { table };
 
 function preview(value: unknown, max = 48): string {
   const text = value === undefined ? 'undefined' : JSON.stringify(value);
@@ -63,6 +59,10 @@ export function timelineTable(attempts: AttemptView[]): string {
     if (a.crash)
       out.push(
         `  crash at ${a.crash.point}${a.crash.id ? ` in ${a.crash.id}` : ''}${a.crash.index !== undefined ? ` call #${a.crash.index} (${a.crash.functionId})` : ''}`,
+      );
+    for (const e of a.edits ?? [])
+      out.push(
+        `  edited after it (${e.at}): ${e.id}${e.index === undefined ? '' : ` #${e.index}`} ${e.kind}: ${e.change}`,
       );
   }
   return out.join('\n');

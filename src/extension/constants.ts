@@ -5,6 +5,8 @@ export const DEBUG_TYPE = 'durable-agent';
 export const EXTENSION_ID = 'durable-run.durable-run-debugger';
 export const SLOTS_VIEW = 'durableRun.slots';
 export const TIMELINE_VIEW_TYPE = 'durableRun.timeline';
+/** The read-only custom editor of journals and exported state files (journalViewer.ts). */
+export const JOURNAL_VIEWER = 'durableRun.journalViewer';
 export const CONFIG_SECTION = 'durableRun';
 
 export const COMMANDS = {
@@ -21,6 +23,10 @@ export const COMMANDS = {
   refreshSlots: 'durableRun.refreshSlots',
   clearSlots: 'durableRun.clearSlots',
   debugAgentFile: 'durableRun.debugAgentFile',
+  // State surgery (surgeryCommands.ts).
+  editSlot: 'durableRun.editSlot',
+  markNotCompleted: 'durableRun.markNotCompleted',
+  diffStates: 'durableRun.diffStates',
 } as const;
 
 /** Context keys: the Slots view has a session to show (live or ended), a session is live. */

@@ -6,6 +6,8 @@ import { registerAdapterFactory } from './adapterFactory';
 import { registerAgentEditorContext } from './agentEditor';
 import { registerCallSiteDecorations } from './callSiteDecorations';
 import { registerCommands } from './commands';
+import { registerJournalViewer } from './journalViewer';
+import { registerSurgeryCommands } from './surgeryCommands';
 import { registerConfigurationProviders } from './configurationProvider';
 import { openQuickPick, type OpenQuickPick } from './quickPick';
 import { SessionTracker } from './sessionTracker';
@@ -45,6 +47,8 @@ export function activate(context: vscode.ExtensionContext): DurableRunExtensionA
     ...registerCallSiteDecorations(tracker, media),
     ...registerStatusBar(tracker),
     ...registerCommands({ context, tracker, slots, timeline }),
+    ...registerSurgeryCommands(tracker),
+    registerJournalViewer(),
   );
   return { activationMs: performance.now() - started, openQuickPick };
 }

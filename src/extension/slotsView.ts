@@ -80,7 +80,10 @@ export class SlotsTreeProvider implements vscode.TreeDataProvider<SlotNode> {
         element.state.completed ? 'check-all' : 'circle-large-outline',
         element.state.completed ? new vscode.ThemeColor('testing.iconPassed') : undefined,
       );
-      item.contextValue = 'durableRun.state';
+      // Completed ones can be marked not completed (state surgery).
+      item.contextValue = element.state.completed
+        ? 'durableRun.state.completed'
+        : 'durableRun.state';
       return item;
     }
     const { slot, state } = element;

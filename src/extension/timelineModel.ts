@@ -23,6 +23,8 @@ export interface TimelineColumn {
   title: string;
   subtitle: string;
   outcome: AttemptView['outcome'];
+  /** Hand edits made after this attempt (state surgery), in words; drawn under its head. */
+  edits?: string[];
 }
 
 export interface TimelineCell {
@@ -136,6 +138,13 @@ export function buildTimelineModel(body: TimelineResponseBody, note?: string): T
     title: `Attempt ${a.attempt}`,
     subtitle: `${a.kind} · ${outcomeText(a)}`,
     outcome: a.outcome,
+    ...(a.edits?.length
+      ? {
+          edits: a.edits.map(
+            (e) => `then edited ${e.id}${e.index === undefined ? '' : ` #${e.index}`}: ${e.change}`,
+          ),
+        }
+      : {}),
   }));
   const groups = new Map<string, Group>();
   const group = (stateId: string): Group => {

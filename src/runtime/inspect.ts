@@ -10,6 +10,7 @@ import {
   TimelineLog,
   type CallNote,
   type CallRun,
+  type EditNote,
 } from './timelineLog';
 
 export interface SlotView {
@@ -29,6 +30,8 @@ export interface StateView {
   action: string;
   completed: boolean;
   slots: SlotView[];
+  /** Where an imported state came from, and the fields kept from there (unknown ones too). */
+  imported?: ActionState['imported'];
 }
 
 export function slotViews(state: ActionState, from = 0, count = state.slots.length): SlotView[] {
@@ -44,7 +47,11 @@ export function slotViews(state: ActionState, from = 0, count = state.slots.leng
 
 /** States in a stable order: by key, then input, then event, then action. */
 export function sortedStates(store: StateStore): ActionState[] {
-  return [...store.states()].sort(
+  return sortStates(store.states());
+}
+
+export function sortStates(states: Iterable<ActionState>): ActionState[] {
+  return [...states].sort(
     (a, b) =>
       (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) ||
       a.seq - b.seq ||
@@ -62,6 +69,7 @@ export function stateViews(store: StateStore): StateView[] {
     action: s.action,
     completed: s.completed,
     slots: slotViews(s),
+    ...(s.imported ? { imported: s.imported } : {}),
   }));
 }
 
@@ -83,7 +91,11 @@ export interface AttemptView {
   calls: CallView[];
   actions: Array<{ id: string; outcome: string; error?: string }>;
   crash?: { point: string; id?: string; index?: number; functionId?: string };
+  /** Hand edits made after this attempt ended (present only when there are some). */
+  edits?: EditView[];
 }
+
+export type EditView = Omit<EditNote, 'op' | 'attempt'>;
 
 /** A run of calls as an attempt lists it: one entry when long enough, else call by call. */
 function callViews(run: CallRun): CallView[] {
@@ -123,6 +135,11 @@ export function attemptViews(records: readonly TimelineRecord[]): AttemptView[] 
     if (r.op === 'inputs') continue;
     const view = byNumber.get(r.attempt);
     if (!view) continue;
+    if (r.op === 'edited') {
+      const { op: _op, attempt: _attempt, ...edit } = r;
+      (view.edits ??= []).push(edit);
+      continue;
+    }
     if (r.op === 'calls') view.calls.push(...callViews(r));
     else if (r.op === 'action') view.actions.push({ id: r.id, outcome: r.outcome, error: r.error });
     else if (r.op === 'crash') {

@@ -33,7 +33,7 @@ interface TornMarker {
 
 type JournalRecord = StateMutation | TimelineRecord | TornMarker;
 
-const MUTATIONS = new Set(['init', 'slot', 'truncate', 'complete']);
+const MUTATIONS = new Set(['init', 'slot', 'truncate', 'complete', 'edit']);
 const TIMELINE = new Set(['inputs', 'attempt', 'call', 'calls', 'action', 'crash', 'end']);
 /**
  * The largest record (one line) the journal takes: it bounds what a reader must hold at once, and
@@ -439,6 +439,7 @@ export class JournalStore implements StateStore {
       if (MUTATIONS.has(record.op)) {
         try {
           applyMutation(this.map, record as StateMutation);
+          if (record.op === 'edit') this.log.addEdit(record);
         } catch (error) {
           if (error instanceof DurableStateError) fail(lineNo, error.message);
           throw error;
@@ -564,6 +565,7 @@ export class JournalStore implements StateStore {
       throw new PayloadTooLargeError(tooLarge(m, Buffer.byteLength(line)));
     this.append(line, true);
     applyMutation(this.map, m);
+    if (m.op === 'edit') this.log.addEdit(m);
     this.persistCount++;
   }
   note(r: TimelineRecord): void {

@@ -49,6 +49,7 @@ export class MemoryStore implements StateStore {
   }
   persist(m: StateMutation): void {
     applyMutation(this.map, m);
+    if (m.op === 'edit') this.log.addEdit(m);
     this.persistCount++;
   }
   note(r: TimelineRecord): void {

@@ -3,7 +3,7 @@
 // finished call again, so a record per call would grow the journal, and the memory of every later
 // worker, by the size of the state at each recovery; a run costs one record per action execution
 // (per stretch of one path, and per change of function id within it).
-import type { SlotStatus } from './actionState';
+import { describeChange, type SlotStatus, type StateEdit } from './actionState';
 import type { AgentInput } from './agent';
 import { replayReason, type CallPath } from './callPlan';
 
@@ -56,7 +56,23 @@ export type TimelineRecord =
       index?: number;
       functionId?: string;
     }
-  | { op: 'end'; attempt: number; outcome: 'done' | 'failed' };
+  | { op: 'end'; attempt: number; outcome: 'done' | 'failed' }
+  | EditNote;
+
+/**
+ * A hand edit of the state (stateEdit.ts), made after `attempt` ended (0: before any attempt).
+ * Never written as such: stores derive it from the edit record when they apply it.
+ */
+export interface EditNote {
+  op: 'edited';
+  attempt: number;
+  at: string;
+  id: string;
+  kind: string;
+  index?: number;
+  /** What changed, in words: `SUCCEEDED → PENDING`, `dropped 3 slots`, ... */
+  change: string;
+}
 
 /**
  * Runs of at least this many consecutive calls of an action execution that took the same path,
@@ -101,6 +117,8 @@ export class TimelineLog {
   private readonly open = new Map<string, CallRun>();
   /** How many calls the runs hold. */
   calls = 0;
+  /** The last attempt started, for the edits made after it. */
+  lastAttempt = 0;
 
   /**
    * Appends a record. A call, or a run (as read back from a file, where a run may have been
@@ -108,7 +126,10 @@ export class TimelineLog {
    * run side by side, so that run need not be the last record.
    */
   add(r: TimelineRecord): void {
-    if (r.op === 'attempt') this.open.clear();
+    if (r.op === 'attempt') {
+      this.open.clear();
+      this.lastAttempt = Math.max(this.lastAttempt, r.attempt);
+    }
     if (r.op === 'call') {
       const { attempt, id, index: from, path, status, functionId } = r;
       const reason = path === 'replay' ? undefined : r.reason;
@@ -122,6 +143,19 @@ export class TimelineLog {
     }
     if (r.op === 'action') this.open.delete(r.id);
     this.records.push(r);
+  }
+
+  /** Notes an edit as it is applied (stores call this; see EditNote). */
+  addEdit(m: StateEdit): void {
+    this.records.push({
+      op: 'edited',
+      attempt: this.lastAttempt,
+      at: m.at,
+      id: m.id,
+      kind: m.kind,
+      ...(m.index === undefined ? {} : { index: m.index }),
+      change: describeChange(m),
+    });
   }
 
   private addRun(
