@@ -216,11 +216,22 @@ async function attemptGrowth(
   const journal = path.join(s.stateDir, JOURNAL_FILE);
   let worker = s.worker;
   s.dc.on('durableRun.worker', (e: DebugProtocol.Event) => (worker = e.body.pid));
+  // A crash stops the session on its crashed thread (reason `crash`); the recovery stops again
+  // at `finish`: each wait is for its own stop.
+  const stopWhere = (reason: (r: string) => boolean) =>
+    new Promise<void>((resolve) => {
+      const on = (e: DebugProtocol.Event) => {
+        if (!reason(String(e.body?.reason))) return;
+        s.dc.removeListener('stopped', on);
+        resolve();
+      };
+      s.dc.on('stopped', on);
+    });
   const crashAndRecover = async () => {
-    const crashed = s.dc.waitForEvent('durableRun.crash');
+    const crashed = stopWhere((r) => r === 'crash');
     await s.dc.customRequest('injectCrash', { point: 'before-call', now: true });
     await crashed;
-    const stopped = s.dc.waitForEvent('stopped');
+    const stopped = stopWhere((r) => r !== 'crash');
     await s.dc.customRequest('recover', {});
     await stopped;
   };
