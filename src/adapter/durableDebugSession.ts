@@ -9,15 +9,9 @@
 // worker (attempt kind 'rewind') and stops at the earlier boundary; see docs/debugging.md.
 import {
   BreakpointEvent,
-  ContinuedEvent,
   DebugSession,
-  Event,
-  ExitedEvent,
   InitializedEvent,
   InvalidatedEvent,
-  StoppedEvent,
-  TerminatedEvent,
-  ThreadEvent,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as path from 'node:path';
@@ -27,12 +21,10 @@ import {
   type ResumeMode,
   type WorkerFailure,
 } from '../worker/protocol';
-import { Attempts, describeFailure, type AttemptHost } from './attempts';
-import type { AttemptRun, ReadyMessage } from './attemptRun';
-import type { CrashMessage } from './attemptState';
+import { attemptPresenter, type PresenterSession } from './attemptPresenter';
+import { Attempts, describeFailure } from './attempts';
 import { BreakpointMapper } from './breakpointMapper';
 import { capabilities, filterLabel } from './capabilities';
-import { CUSTOM_EVENTS } from './customProtocol';
 import { CustomRequests } from './customRequests';
 import { CRASHED_THREAD_ID, DebugState } from './debugState';
 import { ExecutionControl, type Outcome } from './executionControl';
@@ -82,7 +74,7 @@ export class DurableDebugSession extends DebugSession {
     this.setDebuggerColumnsStartAt1(true);
     this.attempts = new Attempts(
       opts.workerScript ?? path.join(__dirname, 'worker.js'),
-      this.attemptHost(),
+      attemptPresenter(() => this.presented()),
     );
     this.state = new DebugState(() => this.attempts.run);
     this.events = new WorkerEvents(
@@ -112,6 +104,19 @@ export class DurableDebugSession extends DebugSession {
     });
   }
 
+  /** What the attempt presenter (attemptPresenter.ts) needs of the session. */
+  private presented(): PresenterSession {
+    return {
+      attempts: this.attempts,
+      state: this.state,
+      events: this.events,
+      breakpoints: this.breakpoints,
+      exceptionFilters: this.exceptionFilters,
+      sendEvent: (e) => this.sendEvent(e),
+      say: (text, category) => this.say(text, category),
+    };
+  }
+
   /** What slot edits (slotEdits.ts) need of the session. */
   private editHost(): EditHost {
     return {
@@ -125,80 +130,6 @@ export class DurableDebugSession extends DebugSession {
       },
       say: (text) => this.say(text, 'console'),
     };
-  }
-
-  private attemptHost(): AttemptHost {
-    return {
-      debugSettings: () => ({
-        rules: this.breakpoints.rules(),
-        exceptionFilters: this.exceptionFilters,
-      }),
-      started: (run, ready) => this.attemptStarted(run, ready),
-      message: (run, m) => this.events.translate(run, m),
-      output: (text, category) => this.say(text, category),
-      retired: (run) => this.events.retireThreads(run),
-      crashed: (crash) => this.showCrashed(crash),
-      leavingCrash: () => this.leaveCrashed(),
-      killed: (run) => {
-        if (!run.state.finished) this.events.attempt({ attempt: run.state.attempt, phase: 'end' });
-      },
-      ended: (exitCode) => {
-        this.events.flushSlotsChanged();
-        this.sendEvent(new ExitedEvent(exitCode));
-        this.sendEvent(new TerminatedEvent());
-      },
-    };
-  }
-
-  private attemptStarted(run: AttemptRun, ready: ReadyMessage): void {
-    this.state.learnActions(ready.actions.map((a) => a.name));
-    for (const w of ready.warnings) this.say(`warning: ${w}\n`, 'console');
-    for (const bp of this.breakpoints.reverifyFunctions(this.state.known()))
-      this.sendEvent(new BreakpointEvent('changed', bp));
-    const crash = this.attempts.plan?.crash;
-    if (run.kind !== 'rewind' && crash?.functionId !== undefined) {
-      const known = this.state.known().functions;
-      if (!known.has(crash.functionId)) {
-        this.say(
-          `warning: "crash.call": no durable call of "${crash.functionId}" is in this agent's source (function ids seen: ${[...known].join(', ') || 'none'}); the crash stays armed for it\n`,
-          'console',
-        );
-      }
-    }
-    this.sendEvent(
-      new Event('process', {
-        name: this.attempts.plan!.program,
-        systemProcessId: run.pid,
-        isLocalProcess: true,
-        startMethod: 'launch',
-      }),
-    );
-    this.sendEvent(new Event(CUSTOM_EVENTS.worker, { pid: run.pid, kind: run.kind }));
-  }
-
-  /**
-   * A crashed attempt waits for its recovery as a stopped thread of its own, at the line where the
-   * crash struck: the client shows that nothing runs (no Pause), and Continue recovers.
-   */
-  private showCrashed(crash: CrashMessage): void {
-    this.state.crashed = crash;
-    this.say(
-      `the attempt crashed: Recover (or Continue) starts attempt ${crash.attempt + 1} over what the journal persisted\n`,
-      'console',
-    );
-    this.sendEvent(new ThreadEvent('started', CRASHED_THREAD_ID));
-    const event = new StoppedEvent('crash', CRASHED_THREAD_ID) as DebugProtocol.StoppedEvent;
-    event.body.description = `Crashed at ${crash.point}: Recover or Continue starts the recovery`;
-    event.body.allThreadsStopped = true;
-    this.sendEvent(event);
-  }
-
-  /** The crashed attempt's thread goes when its recovery (or a restart) starts. */
-  private leaveCrashed(): void {
-    if (!this.state.crashed) return;
-    this.state.crashed = undefined;
-    this.sendEvent(new ContinuedEvent(CRASHED_THREAD_ID, true));
-    this.sendEvent(new ThreadEvent('exited', CRASHED_THREAD_ID));
   }
 
   // ---- configuration --------------------------------------------------------------------
