@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import type { StateMutation } from './actionState';
 import { encode } from './codec';
-import { DISK_IO, JournalStore, JournalWriteError, type JournalIo } from './journalStore';
+import { JournalWriteError } from './journalErrors';
+import { DISK_IO, JournalStore, type JournalIo } from './journalStore';
 import {
   init,
   journalOf,

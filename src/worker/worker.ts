@@ -8,7 +8,8 @@ import { validateInputs, AgentRunner } from '../runtime/agentRunner';
 import type { Boundary, RuntimeHooks } from '../runtime/boundaries';
 import { encodeError, encode, leaveOutHostFrames } from '../runtime/codec';
 import { InputsChangedError, StateFileError } from '../runtime/errors';
-import { JournalStore, JournalWriteError } from '../runtime/journalStore';
+import { JournalWriteError } from '../runtime/journalErrors';
+import { JournalStore } from '../runtime/journalStore';
 import {
   acquireStateLock,
   adoptStateLock,

@@ -11,12 +11,8 @@ import type { Agent } from '../../src/runtime/agent';
 import { AgentRunner, validateInputs, type AgentInput } from '../../src/runtime/agentRunner';
 import type { Boundary } from '../../src/runtime/boundaries';
 import { StateFileError } from '../../src/runtime/errors';
-import {
-  DISK_IO,
-  JournalStore,
-  JournalWriteError,
-  type JournalIo,
-} from '../../src/runtime/journalStore';
+import { JournalWriteError } from '../../src/runtime/journalErrors';
+import { DISK_IO, JournalStore, type JournalIo } from '../../src/runtime/journalStore';
 import { recordedInputs, type AttemptKind } from '../../src/runtime/stateStore';
 import { crashMatches } from '../../src/worker/crashPlan';
 import { HaltableStore } from '../../src/worker/haltableStore';
