@@ -14,6 +14,7 @@ import threading
 from typing import Any, BinaryIO
 
 Message = dict[str, Any]
+ANSWERS = frozenset({"invoke", "settled"})
 
 
 class Channel:
@@ -53,10 +54,10 @@ class Channel:
         """Routes every line; end of input (the worker is gone) ends this process at once."""
         for line in self._incoming:
             message: Message = json.loads(line)
-            exec_id = message.get("exec")
-            if exec_id is None:
-                self.control.put(message)
+            # Answers for a running action go to its thread; everything else to the main loop.
+            if message.get("op") in ANSWERS:
+                self.inbox(str(message["exec"])).put(message)
             else:
-                self.inbox(str(exec_id)).put(message)
+                self.control.put(message)
         # Nothing may run on once the worker is gone: not even the agent's own threads.
         os._exit(0)

@@ -78,7 +78,9 @@ def encode_value(value: Any) -> PythonValue:
 
 
 def decode_value(encoded: PythonValue) -> Any:
-    """The value back from its journal form."""
+    """The value back from its journal form; a value without pickle (edited by hand) is JSON."""
+    if not encoded.get("pickle"):
+        return encoded.get("json")
     return cloudpickle.loads(base64.b64decode(encoded["pickle"]))
 
 

@@ -7,8 +7,10 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `usage:
-  durable-run run AGENT [--inputs FILE.jsonl] [--state DIR] [--fresh] [--crash POINT[:ACTION[#CALL]]] [--json]
-  durable-run recover AGENT --state DIR [--inputs FILE.jsonl] [--crash ...] [--json]
+  durable-run run AGENT [--inputs FILE.jsonl] [--state DIR] [--fresh] [--crash POINT[:ACTION[#CALL]]] [--python PATH] [--json]
+  durable-run recover AGENT --state DIR [--inputs FILE.jsonl] [--crash ...] [--python PATH] [--json]
+
+AGENT: an agent .ts/.js file, or a Flink Agents Python file (agent.py or agent.py:ClassName)
   durable-run slots --state DIR [--json]
   durable-run timeline --state DIR [--json]
 
@@ -25,6 +27,8 @@ export type Command =
       state: string;
       fresh: boolean;
       crash?: CrashPlan;
+      /** The interpreter for a Python agent. */
+      python?: string;
       json: boolean;
     }
   | { name: 'slots' | 'timeline'; state: string; json: boolean }
@@ -39,7 +43,7 @@ export function parseArgs(argv: string[]): Command {
   if (!name) throw new UsageError(`unknown command "${given}"`);
   const positional: string[] = [];
   const flags: Record<string, string | true> = {};
-  const takesValue = new Set(['--inputs', '--state', '--crash']);
+  const takesValue = new Set(['--inputs', '--state', '--crash', '--python']);
   const known = new Set([...takesValue, '--fresh', '--json']);
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
@@ -83,6 +87,7 @@ export function parseArgs(argv: string[]): Command {
     state: state ?? '.durable',
     fresh: flags['--fresh'] === true,
     crash,
+    python: typeof flags['--python'] === 'string' ? flags['--python'] : undefined,
     json,
   };
 }

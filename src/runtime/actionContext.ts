@@ -12,7 +12,13 @@ import type {
 import type { MemoryUpdate } from './actionState';
 import type { ExecutionInfo, RuntimeHooks, SourceLocation } from './boundaries';
 import { encode, type Encoded } from './codec';
-import { insideDurableCall, runDurableCall, type CallHost, type CallRequest } from './durableCall';
+import {
+  insideDurableCall,
+  runDurableCall,
+  type CallHost,
+  type CallRequest,
+  type OutcomeCodec,
+} from './durableCall';
 import { argsDigest, functionIdOf } from './identity';
 import type { KeyMemory } from './keyMemory';
 import type { StateStore } from './stateStore';
@@ -28,6 +34,21 @@ interface PreparedCall {
   callSite?: SourceLocation;
   /** Finds the user's line later, from a stack captured when the call was made (no debugger). */
   traceSite?: () => SourceLocation | undefined;
+}
+
+/**
+ * A call whose identity was computed where the agent runs (a Python agent's host: the
+ * reference's function id and cloudpickle digest), with the codec for its outcomes.
+ */
+export interface PreparedDurableCall {
+  functionId: string;
+  argsDigest: string;
+  /** What the debugger shows as the call's args. */
+  encodedArgs: Encoded;
+  run: () => Promise<unknown>;
+  reconciler?: () => Promise<unknown>;
+  callSite?: SourceLocation;
+  codec: OutcomeCodec;
 }
 
 /** A call that was made and has not settled yet. */
@@ -152,6 +173,35 @@ export class ActionExecution implements CallHost, ActionContext {
         return (started as Promise<Awaited<R>>).then(onFulfilled, onRejected);
       },
     };
+  }
+
+  /**
+   * Makes a call that the agent's host identified and will run itself: the same state machine,
+   * cursor, boundaries and crash points as durableExecute, none of its identity or encoding.
+   */
+  executePrepared(prepared: PreparedDurableCall): Promise<unknown> {
+    try {
+      this.refuse('ctx.durable_execute');
+      const call: PreparedCall = {
+        fn: prepared.run,
+        args: [],
+        functionId: prepared.functionId,
+        reconciler: prepared.reconciler,
+        callSite: prepared.callSite,
+      };
+      return this.enqueue(call, {
+        fn: prepared.run,
+        args: [],
+        functionId: prepared.functionId,
+        argsDigest: prepared.argsDigest,
+        encodedArgs: prepared.encodedArgs,
+        reconciler: prepared.reconciler,
+        callSite: prepared.callSite,
+        codec: prepared.codec,
+      });
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
