@@ -105,7 +105,10 @@ class ReplayedError(Exception):
 def decode_error(error: PythonError) -> BaseException:
     """The exception to raise again: the original one when it was pickled."""
     if error.get("exception") is not None:
-        value = decode_value(error["exception"])  # type: ignore[arg-type]
+        try:
+            value = decode_value(error["exception"])  # type: ignore[arg-type]
+        except Exception:  # noqa: BLE001 - e.g. an __init__ that pickle cannot call again
+            value = None
         if isinstance(value, BaseException):
             return value
     return ReplayedError(f"{error['type']}: {error['message']}")

@@ -33,7 +33,10 @@ function run(command, args, env = process.env) {
 function basePython() {
   const candidates = [process.env.DURABLE_RUN_BASE_PYTHON, 'python3', 'python'].filter(Boolean);
   for (const candidate of candidates) {
-    const probe = spawnSync(candidate, ['-c', 'import sys, venv; print(sys.version_info >= (3, 10))']);
+    const probe = spawnSync(candidate, [
+      '-c',
+      'import sys, venv; print(sys.version_info >= (3, 10))',
+    ]);
     if (probe.status === 0 && String(probe.stdout).trim() === 'True') return candidate;
   }
   throw new Error(

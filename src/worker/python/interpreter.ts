@@ -43,9 +43,7 @@ export function findInterpreter(
 }
 
 /** `my_agent.py` or `my_agent.py:ClassName`: the file and the class, when the program is Python. */
-export function pythonProgram(
-  program: string,
-): { file: string; className?: string } | undefined {
+export function pythonProgram(program: string): { file: string; className?: string } | undefined {
   const named = /^(.*\.py):([A-Za-z_][A-Za-z0-9_]*)$/.exec(program);
   if (named) return { file: named[1], className: named[2] };
   return program.endsWith('.py') ? { file: program } : undefined;

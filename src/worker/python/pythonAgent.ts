@@ -48,7 +48,8 @@ function serveCall(host: PythonHost, exec: string, ctx: ActionExecution, m: Host
     })
     .then(
       (value) => host.send({ op: 'settled', exec, call, ok: true, value: value ?? null }),
-      (error: unknown) => host.send({ op: 'settled', exec, call, ok: false, error: reportOf(error) }),
+      (error: unknown) =>
+        host.send({ op: 'settled', exec, call, ok: false, error: reportOf(error) }),
     );
 }
 

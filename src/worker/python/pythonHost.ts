@@ -17,7 +17,9 @@ export function hostPackageDir(from: string = __dirname): string {
     const candidate = path.join(dir, 'python');
     if (fs.existsSync(path.join(candidate, 'durable_run_host', '__main__.py'))) return candidate;
     if (path.dirname(dir) === dir)
-      throw new Error(`the Python agent host (python/durable_run_host) was not found above ${from}`);
+      throw new Error(
+        `the Python agent host (python/durable_run_host) was not found above ${from}`,
+      );
   }
 }
 
@@ -32,7 +34,9 @@ export class PythonHost {
     lines.on('line', (line) => this.dispatch(JSON.parse(line) as HostMessage));
     // The agent's print() and logging: the user's output, passed on as it comes.
     child.stderr!.on('data', (data: Buffer) => process.stderr.write(data));
-    child.on('exit', (code, signal) => this.gone(signal ? `signal ${signal}` : `exit code ${code}`));
+    child.on('exit', (code, signal) =>
+      this.gone(signal ? `signal ${signal}` : `exit code ${code}`),
+    );
     child.on('error', (error) => this.gone(error.message));
   }
 
