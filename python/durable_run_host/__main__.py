@@ -6,6 +6,7 @@ message (what to install, into which interpreter) instead of a traceback.
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 from .channel import Channel
@@ -14,8 +15,9 @@ from .channel import Channel
 def main() -> None:
     channel = Channel.over_stdio()
     try:
-        import cloudpickle  # noqa: F401
-        import flink_agents  # noqa: F401
+        # Flink Agents first: it is what the user must install (cloudpickle comes with it).
+        for name in ("flink_agents", "cloudpickle"):
+            importlib.import_module(name)
     except ImportError as error:
         channel.send(
             {

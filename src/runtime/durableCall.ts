@@ -3,14 +3,7 @@
 import type { Slot, StateMutation } from './actionState';
 import type { CallInfo, CallOutcome, CallPhase, ExecutionInfo, RuntimeHooks } from './boundaries';
 import { planCall } from './callPlan';
-import {
-  decode,
-  decodeError,
-  encode,
-  encodeError,
-  type Encoded,
-  type EncodedError,
-} from './codec';
+import { decode, decodeError, encode, encodeError, type Encoded, type EncodedError } from './codec';
 import { unregisteredErrorClass } from './errorClasses';
 import { PayloadEncodingError, PayloadTooLargeError } from './errors';
 import type { StateStore } from './stateStore';

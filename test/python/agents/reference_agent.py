@@ -4,6 +4,7 @@ args of the "mismatch" call between attempts."""
 
 import json
 import os
+import time
 
 from flink_agents.api.agents.agent import Agent
 from flink_agents.api.decorators import action
@@ -47,6 +48,11 @@ def reconcile_fails() -> dict:
     raise ValueError("the provider does not know this payment")
 
 
+def slow() -> None:
+    _ledger("slow", os.getpid())
+    time.sleep(60)
+
+
 def run_case(case: str, ctx: RunnerContext) -> object:
     if case == "reconcile":
         return ctx.durable_execute(charge, 5, reconciler=found)
@@ -68,6 +74,8 @@ def run_case(case: str, ctx: RunnerContext) -> object:
     if case == "unawaited":
         ctx.durable_execute_async(charge, 5)
         return {"left": "unawaited"}
+    if case == "slow":
+        return ctx.durable_execute(slow)
     if case == "event":
         ctx.send_event(Event(type="Ship", attributes={"parcel": 7}))
         return None
