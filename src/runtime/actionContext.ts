@@ -17,13 +17,15 @@ import {
   runDurableCall,
   type CallHost,
   type CallRequest,
-  type OutcomeCodec,
+  type PreparedDurableCall,
 } from './durableCall';
+import { describeOutcome, siteOf } from './inFlightMessages';
 import { argsDigest, functionIdOf } from './identity';
 import type { KeyMemory } from './keyMemory';
 import type { StateStore } from './stateStore';
 
 export type { ActionContext, DeferredCall, DurableOptions, ShortTermMemory };
+export type { PreparedDurableCall };
 
 /** A call as it was made, before its args are encoded (durableExecuteAsync encodes on await). */
 interface PreparedCall {
@@ -36,43 +38,11 @@ interface PreparedCall {
   traceSite?: () => SourceLocation | undefined;
 }
 
-/**
- * A call whose identity was computed where the agent runs (a Python agent's host: the
- * reference's function id and cloudpickle digest), with the codec for its outcomes.
- */
-export interface PreparedDurableCall {
-  functionId: string;
-  argsDigest: string;
-  /** What the debugger shows as the call's args. */
-  encodedArgs: Encoded;
-  run: () => Promise<unknown>;
-  reconciler?: () => Promise<unknown>;
-  callSite?: SourceLocation;
-  codec: OutcomeCodec;
-}
-
 /** A call that was made and has not settled yet. */
 interface InFlight {
   call: PreparedCall;
   done: Promise<unknown>;
   outcome?: { failed: boolean; value: unknown };
-}
-
-/** Where a call was made, for messages: `file:line:column`, or nothing when unknown. */
-function siteOf(call: PreparedCall): string {
-  const site = call.callSite ?? call.traceSite?.();
-  return site ? ` at ${site.file}:${site.line}:${site.column}` : '';
-}
-
-function describeOutcome(outcome: InFlight['outcome']): string {
-  if (!outcome?.failed) return 'its outcome (SUCCEEDED) was persisted';
-  const value = outcome.value;
-  const e = value as { name?: unknown; message?: unknown } | null;
-  const what =
-    typeof e === 'object' && e !== null && typeof e.message === 'string'
-      ? `${String(e.name)}: ${e.message}`
-      : String(value);
-  return `it failed (${what}), and that failure was persisted`;
 }
 
 export class ActionExecution implements CallHost, ActionContext {

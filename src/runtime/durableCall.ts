@@ -39,6 +39,21 @@ export interface CallRequest {
   codec?: OutcomeCodec;
 }
 
+/**
+ * A call whose identity was computed where the agent runs (a Python agent's host: the
+ * reference's function id and cloudpickle digest), with the codec for its outcomes.
+ */
+export interface PreparedDurableCall {
+  functionId: string;
+  argsDigest: string;
+  /** What the debugger shows as the call's args. */
+  encodedArgs: Encoded;
+  run: () => Promise<unknown>;
+  reconciler?: () => Promise<unknown>;
+  callSite?: CallInfo['callSite'];
+  codec: OutcomeCodec;
+}
+
 /** What a call needs from the action execution it belongs to. */
 export interface CallHost {
   readonly exec: ExecutionInfo;
