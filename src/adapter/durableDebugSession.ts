@@ -37,6 +37,7 @@ import { CRASHED_THREAD_ID, DebugState } from './debugState';
 import { ExecutionControl, type Outcome } from './executionControl';
 import { checkLaunchArguments, LaunchConfigError, type LaunchArguments } from './launchConfig';
 import { WorkerEvents, type OutputCategory } from './workerEvents';
+import { pythonProgram } from '../worker/python/interpreter';
 
 export interface DurableDebugSessionOptions {
   /** The worker bundle; default: worker.js beside this bundle. */
@@ -274,7 +275,7 @@ export class DurableDebugSession extends DebugSession {
       );
     }
     // Before any wait: breakpoint requests that come meanwhile are checked against the program.
-    this.state.setProgram(plan.program);
+    this.state.setProgram(pythonProgram(plan.program)?.file ?? plan.program);
     const refused = await this.attempts.hold(plan);
     if (refused) return this.fail(response, refused);
     const run = this.attempts.prepare(plan);
@@ -318,7 +319,7 @@ export class DurableDebugSession extends DebugSession {
     await this.attempts.killCurrent();
     const refused = await this.attempts.hold(plan);
     if (refused) return this.fail(response, refused);
-    this.state.setProgram(plan.program);
+    this.state.setProgram(pythonProgram(plan.program)?.file ?? plan.program);
     this.attempts.begin(this.attempts.prepare(plan), (failure) => {
       if (failure) return this.fail(response, describeFailure(failure));
       this.sendResponse(response);
