@@ -30,6 +30,8 @@ describe('the reference cases, on a Python agent under this runtime', () => {
       state.slots.map((slot) => `${slot.functionId} ${slot.status}`),
       ['reference_agent.charge SUCCEEDED'],
     );
+    // The slot shows the readable form of the pickled result, never unpickled outside the host.
+    assert.deepEqual(state.slots[0].result, { charged: 5 });
   });
 
   it('a PENDING slot is reconciled on recovery: the reconciler value is saved and returned', async () => {
