@@ -87,6 +87,19 @@ describe('the reference cases, on a Python agent under this runtime', () => {
     assert.equal(state.slots[0].status, 'SUCCEEDED');
   });
 
+  it('a result cloudpickle cannot serialise is a persisted failure: recovery does not rerun it', async () => {
+    const s = scenario('unpicklable');
+    const run = await runPython('run', AGENT, s);
+    assert.equal(run.code, 1);
+    assert.match(run.stdout, /cannot be pickled by cloudpickle/);
+    const [state] = await slotsOf(s.state);
+    assert.equal(state.slots[0].status, 'FAILED');
+    assert.equal(state.slots[0].error?.name, 'TypeError');
+    const recovery = await runPython('recover', AGENT, s);
+    assert.deepEqual(callPaths(recovery), ['k handle#0 reference_agent.open_lock replay FAILED']);
+    assert.deepEqual(ops(s), ['lock']);
+  });
+
   it('the reconciler keyword is never passed on to the function', async () => {
     const s = scenario('kwargs');
     const run = await runPython('run', AGENT, s);

@@ -4,6 +4,7 @@ args of the "mismatch" call between attempts."""
 
 import json
 import os
+import threading
 import time
 
 from flink_agents.api.agents.agent import Agent
@@ -48,6 +49,11 @@ def reconcile_fails() -> dict:
     raise ValueError("the provider does not know this payment")
 
 
+def open_lock() -> threading.Lock:
+    _ledger("lock")
+    return threading.Lock()
+
+
 def slow() -> None:
     _ledger("slow", os.getpid())
     time.sleep(60)
@@ -74,6 +80,8 @@ def run_case(case: str, ctx: RunnerContext) -> object:
     if case == "unawaited":
         ctx.durable_execute_async(charge, 5)
         return {"left": "unawaited"}
+    if case == "unpicklable":
+        return ctx.durable_execute(open_lock)
     if case == "slow":
         return ctx.durable_execute(slow)
     if case == "event":
