@@ -11,12 +11,13 @@ import {
   isAlive,
   readLedger,
   runCli,
+  slotsOf,
   tempDir,
   waitFor,
   writeAgent,
   writeInputs,
 } from '../crash/cliHarness';
-import { PY_AGENTS, pythonScenario, testPython } from './pythonHarness';
+import { PY_AGENTS, pythonScenario, runPython, testPython } from './pythonHarness';
 
 const HEADER = `from flink_agents.api.agents.agent import Agent
 from flink_agents.api.decorators import action
@@ -90,6 +91,19 @@ describe('a Python agent that cannot start says why', () => {
     const result = await runFile(file, [], { DURABLE_RUN_PYTHON: '/nowhere/python9' });
     assert.equal(result.code, 2);
     assert.match(result.stderr, /\/nowhere\/python9 \(from DURABLE_RUN_PYTHON\) does not run/);
+  });
+});
+
+describe('a Python host that dies under its agent', () => {
+  it('ends the attempt like a crash: exit 1, and nothing is persisted for the call it was running', async () => {
+    const s = pythonScenario([{ key: 'k', input: { case: 'die' } }]);
+    const agent = path.join(PY_AGENTS, 'reference_agent.py');
+    const run = await runPython('run', agent, s);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /the Python agent host ended unexpectedly \(exit code 3\)/);
+    const [state] = await slotsOf(s.state);
+    assert.equal(state.slots.length, 0);
+    assert.equal(readLedger(s.ledger).length, 1);
   });
 });
 

@@ -6,6 +6,7 @@ import { ActionExecution } from '../../runtime/actionContext';
 import { defineAgent, type ActionContext, type Agent, type AgentEvent } from '../../runtime/agent';
 import type { SourceLocation } from '../../runtime/boundaries';
 import { encodePythonValue, PYTHON_MARK, type PythonValue } from '../../runtime/pythonPayload';
+import { exitWithTree } from '../../platform/processTree';
 import { AgentLoadError } from '../agentLoader';
 import { findInterpreter, InterpreterError } from './interpreter';
 import { PythonHost, type HostMessage } from './pythonHost';
@@ -60,7 +61,6 @@ function runAction(host: PythonHost, action: string, event: AgentEvent, ctx: Act
     throw new Error('a Python action runs only under the durable-run runtime');
   const exec = String(++executions);
   return new Promise<void>((resolve, reject) => {
-    host.onExit((why) => reject(new Error(`the Python agent host ended (${why})`)));
     host.listen(exec, (m) => {
       try {
         if (m.op === 'call') serveCall(host, exec, ctx, m);
@@ -112,7 +112,16 @@ export async function loadPythonAgent(
     throw new AgentLoadError({ kind: 'agent', message: error.message, file: program.file });
   }
   const host = PythonHost.start(interpreter, path.dirname(program.file));
-  const reply = await host.ask({ op: 'load', program: program.file, className: program.className });
+  let reply: HostMessage;
+  try {
+    reply = await host.ask({ op: 'load', program: program.file, className: program.className });
+  } catch (error) {
+    throw new AgentLoadError({
+      kind: 'agent',
+      message: `${(error as Error).message} while loading ${program.file} with ${interpreter}; check that it runs Python 3.10+`,
+      file: program.file,
+    });
+  }
   if (reply.op !== 'loaded') {
     throw new AgentLoadError({
       kind: reply.kind === 'compile' ? 'compile' : 'agent',
@@ -121,6 +130,14 @@ export async function loadPythonAgent(
       line: typeof reply.line === 'number' ? reply.line : undefined,
     });
   }
+  // The host died under the agent (os._exit, a crash in native code): like any process death in
+  // the middle of a call, nothing more is persisted, and a recovery goes on from the journal.
+  host.onExit((why) => {
+    process.stderr.write(
+      `durable-run: the Python agent host ended unexpectedly (${why}); nothing more was persisted: recover to continue\n`,
+    );
+    exitWithTree(1);
+  });
   const actions = reply.actions as Array<{ name: string; on: string[] }>;
   return defineAgent({
     name: String(reply.agent),

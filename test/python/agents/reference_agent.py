@@ -54,6 +54,11 @@ def open_lock() -> threading.Lock:
     return threading.Lock()
 
 
+def die() -> None:
+    _ledger("die")
+    os._exit(3)
+
+
 def slow() -> None:
     _ledger("slow", os.getpid())
     time.sleep(60)
@@ -82,6 +87,8 @@ def run_case(case: str, ctx: RunnerContext) -> object:
         return {"left": "unawaited"}
     if case == "unpicklable":
         return ctx.durable_execute(open_lock)
+    if case == "die":
+        return ctx.durable_execute(die)
     if case == "slow":
         return ctx.durable_execute(slow)
     if case == "event":
