@@ -19,6 +19,8 @@ const MEMORY_PATHS = {
 } as const;
 
 let executions = 0;
+/** The runs of durable functions and reconcilers the host was asked for, by `exec/call`. */
+const pendingInvokes = new Map<string, (reply: HostMessage) => void>();
 
 function storedMemory(ctx: ActionContext, which: keyof typeof MEMORY_PATHS): unknown {
   const held = ctx.memory.get<Record<string, unknown>>(MEMORY_PATHS[which]);
@@ -53,8 +55,6 @@ function serveCall(host: PythonHost, exec: string, ctx: ActionExecution, m: Host
         host.send({ op: 'settled', exec, call, ok: false, error: reportOf(error) }),
     );
 }
-
-const pendingInvokes = new Map<string, (reply: HostMessage) => void>();
 
 function runAction(host: PythonHost, action: string, event: AgentEvent, ctx: ActionContext) {
   if (!(ctx instanceof ActionExecution))
