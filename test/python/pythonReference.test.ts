@@ -61,6 +61,30 @@ describe('the reference cases, on a Python agent under this runtime', () => {
     assert.deepEqual(ops(s), ['reconcile']);
   });
 
+  it('async: a PENDING slot is reconciled on await, and the value returned', async () => {
+    const s = scenario('async_reconcile');
+    const run = await runPython('run', AGENT, s, ['--crash', 'after-pending:handle_async']);
+    assert.equal(run.code, 3, run.stderr);
+    const recovery = await runPython('recover', AGENT, s);
+    assert.equal(recovery.code, 0, recovery.stderr);
+    assert.deepEqual(callPaths(recovery), [
+      'k handle_async#0 reference_agent.charge reconcile SUCCEEDED',
+    ]);
+    assert.deepEqual(outputs(recovery), [{ charged: 'found' }]);
+    assert.deepEqual(ops(s), ['reconcile']);
+  });
+
+  it('async: a reconciler that raises persists the failure, replayed on the next recovery', async () => {
+    const s = scenario('async_reconcile_fails');
+    await runPython('run', AGENT, s, ['--crash', 'after-pending:handle_async']);
+    const first = await runPython('recover', AGENT, s);
+    assert.equal(first.code, 1, first.stderr);
+    assert.match(first.stdout, /the provider does not know this payment/);
+    const again = await runPython('recover', AGENT, s);
+    assert.deepEqual(callPaths(again), ['k handle_async#0 reference_agent.charge replay FAILED']);
+    assert.deepEqual(ops(s), ['reconcile']);
+  });
+
   it('a FAILED slot replays the original exception, type and attributes kept', async () => {
     const s = scenario('failure_replays');
     const run = await runPython('run', AGENT, s, ['--crash', 'before-complete:handle']);

@@ -98,13 +98,32 @@ def run_case(case: str, ctx: RunnerContext) -> object:
     raise ValueError(msg)
 
 
+async def run_async_case(case: str, ctx: RunnerContext) -> object:
+    if case == "async_reconcile":
+        return await ctx.durable_execute_async(charge, 5, reconciler=found)
+    if case == "async_reconcile_fails":
+        return await ctx.durable_execute_async(charge, 5, reconciler=reconcile_fails)
+    msg = f"unknown case {case}"
+    raise ValueError(msg)
+
+
 class ReferenceAgent(Agent):
     @action(InputEvent.EVENT_TYPE)
     @staticmethod
     def handle(event: Event, ctx: RunnerContext) -> None:
+        if event.input["case"].startswith("async_"):
+            return
         result = run_case(event.input["case"], ctx)
         if result is not None:
             ctx.send_event(OutputEvent(output=result))
+
+    @action(InputEvent.EVENT_TYPE)
+    @staticmethod
+    async def handle_async(event: Event, ctx: RunnerContext) -> None:
+        if not event.input["case"].startswith("async_"):
+            return
+        result = await run_async_case(event.input["case"], ctx)
+        ctx.send_event(OutputEvent(output=result))
 
     @action("Ship")
     @staticmethod
