@@ -58,12 +58,14 @@ describe('debugging a Python agent', () => {
     assert.equal(((await exited) as DebugProtocol.ExitedEvent).body.exitCode, 0);
   });
 
-  it('a crash after PENDING then Recover asks the reconciler, not the call', async () => {
-    const { args, ledger } = pythonLaunch({ crash: { point: 'after-pending' } });
+  it('a crash after the charge ran kills the Python host, and Recover asks the reconciler', async () => {
+    const { args, ledger } = pythonLaunch({ crash: { point: 'before-outcome' } });
     const crashed = s.dc.waitForEvent('durableRun.crash');
     await launch(s, args);
-    assert.equal((await crashed).body.point, 'after-pending');
-    await assertNoWorkerLeft([s.pids[0]], 5000);
+    assert.equal((await crashed).body.point, 'before-outcome');
+    // The worker and the Python process that ran the charge are both gone.
+    const [charged] = fs.readFileSync(ledger, 'utf8').trim().split('\n');
+    await assertNoWorkerLeft([s.pids[0], (JSON.parse(charged) as { pid: number }).pid], 5000);
     const exited = s.dc.waitForEvent('exited');
     await s.dc.customRequest('recover');
     assert.equal(((await exited) as DebugProtocol.ExitedEvent).body.exitCode, 0);
@@ -73,7 +75,7 @@ describe('debugging a Python agent', () => {
     const ops = fs.readFileSync(ledger, 'utf8').trim().split('\n');
     assert.deepEqual(
       ops.map((l) => (JSON.parse(l) as { op: string }).op),
-      ['reconcile'],
+      ['charge', 'reconcile'],
     );
   });
 });

@@ -15,7 +15,7 @@ from flink_agents.api.runner_context import RunnerContext
 
 def _ledger(op: str, detail: object = None) -> None:
     with open(os.environ["LEDGER"], "a") as f:
-        f.write(json.dumps({"op": op, "detail": detail}) + "\n")
+        f.write(json.dumps({"op": op, "detail": detail, "pid": os.getpid()}) + "\n")
 
 
 class DeclinedError(Exception):
