@@ -8,7 +8,7 @@
 // the CLI, the worker and the agent API, with esbuild left to the package's dependency (no binary
 // copied).
 import * as esbuild from 'esbuild';
-import { copyFileSync, chmodSync, mkdirSync, existsSync, rmSync } from 'node:fs';
+import { copyFileSync, chmodSync, cpSync, mkdirSync, existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { esbuildBinary } from './package/esbuildBinary.mjs';
 import { binaryName, hostTarget } from './package/targets.mjs';
@@ -44,6 +44,17 @@ function copyEsbuildBinary() {
   chmodSync(target, 0o755);
 }
 
+/**
+ * The Python agent host beside the worker bundle, where the worker looks first (a copied dist/,
+ * the npm package); the VSIX ships python/ at its root instead (.vscodeignore).
+ */
+function copyPythonHost() {
+  cpSync('python/durable_run_host', join(outdir, 'python', 'durable_run_host'), {
+    recursive: true,
+    filter: (source) => !source.includes('__pycache__') && !source.endsWith('.pyc'),
+  });
+}
+
 if (!watch) rmSync(outdir, { recursive: true, force: true });
 const contexts = await Promise.all(
   entries.map((entry) =>
@@ -69,6 +80,7 @@ if (!npm) {
   copyEsbuildBinary();
   copyFileSync('samples/durable-run.d.ts', 'typescript-plugin/durable-run.d.ts');
 }
+copyPythonHost();
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
   console.log('watching for changes…');

@@ -3,6 +3,7 @@
 // where actions are defined, so breakpoint verification and action frames come from here. A small
 // scanner, not a parser: it blanks comments, strings and template text, then matches tokens.
 import * as fs from 'node:fs';
+import { outlinePythonSource } from './pythonOutline';
 
 export interface OutlineCall {
   /** 1-based line and column of the `durableExecute` token (where V8 reports the call site). */
@@ -384,7 +385,7 @@ export function outlineFile(file: string): AgentOutline | undefined {
   } catch {
     return undefined;
   }
-  const outline = outlineSource(text);
+  const outline = file.endsWith('.py') ? outlinePythonSource(text, file) : outlineSource(text);
   cache.set(file, { mtimeMs: stat.mtimeMs, size: stat.size, outline });
   return outline;
 }

@@ -109,6 +109,7 @@ export class AttemptRun {
         kind: this.kind,
         crash: options.crash,
         debug: options.debug,
+        python: this.plan.python,
       },
       options.lock?.shareable,
     );

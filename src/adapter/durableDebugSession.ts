@@ -21,6 +21,7 @@ import {
   type ResumeMode,
   type WorkerFailure,
 } from '../worker/protocol';
+import { pythonProgram } from '../worker/python/interpreter';
 import { attemptPresenter, type PresenterSession } from './attemptPresenter';
 import { Attempts, describeFailure } from './attempts';
 import { BreakpointMapper } from './breakpointMapper';
@@ -225,7 +226,7 @@ export class DurableDebugSession extends DebugSession {
       );
     }
     // Before any wait: breakpoint requests that come meanwhile are checked against the program.
-    this.state.setProgram(plan.program, plan.stateDir);
+    this.state.setProgram(pythonProgram(plan.program)?.file ?? plan.program, plan.stateDir);
     const refused = await this.attempts.hold(plan);
     if (refused) return this.fail(response, refused);
     const run = this.attempts.prepare(plan);
@@ -269,7 +270,7 @@ export class DurableDebugSession extends DebugSession {
     await this.attempts.killCurrent();
     const refused = await this.attempts.hold(plan);
     if (refused) return this.fail(response, refused);
-    this.state.setProgram(plan.program, plan.stateDir);
+    this.state.setProgram(pythonProgram(plan.program)?.file ?? plan.program, plan.stateDir);
     this.attempts.begin(this.attempts.prepare(plan), (failure) => {
       if (failure) return this.fail(response, describeFailure(failure));
       this.sendResponse(response);

@@ -9,6 +9,7 @@ import { makeFolder } from '../runtime/makeFolder';
 import { CrashSpecError, validateCrashPlan } from '../worker/crashPlan';
 import { InputsFileError, readInputsFile } from '../worker/inputsFile';
 import type { CrashPlan } from '../worker/protocol';
+import { pythonProgram } from '../worker/python/interpreter';
 
 /** The launch attributes of DESIGN.md §3, as a client sends them. */
 export interface LaunchArguments {
@@ -21,6 +22,7 @@ export interface LaunchArguments {
   crash?: unknown;
   autoRecover?: unknown;
   runtimeExecutable?: unknown;
+  python?: unknown;
   cwd?: unknown;
   env?: unknown;
 }
@@ -35,6 +37,8 @@ export interface LaunchPlan {
   crash?: CrashPlan;
   autoRecover: boolean;
   runtimeExecutable?: string;
+  /** The interpreter for a Flink Agents Python agent; absent: the worker's default. */
+  python?: string;
   cwd?: string;
   env?: Record<string, string>;
 }
@@ -66,10 +70,13 @@ function optionalString(value: unknown, name: string): string | undefined {
 function checkProgram(value: unknown, base: string): string {
   if (value === undefined) {
     throw new LaunchConfigError(
-      '"program" is missing: set it to the agent file (.ts or .js) to debug',
+      '"program" is missing: set it to the agent file (.ts or .js, or a Flink Agents .py) to debug',
     );
   }
-  const program = path.resolve(base, optionalString(value, 'program')!);
+  const given = path.resolve(base, optionalString(value, 'program')!);
+  // `agent.py:ClassName` names the file and one of its Agent subclasses.
+  const python = pythonProgram(given);
+  const program = python?.file ?? given;
   let stat: fs.Stats;
   try {
     stat = fs.statSync(program);
@@ -78,15 +85,15 @@ function checkProgram(value: unknown, base: string): string {
   }
   if (!stat.isFile()) {
     throw new LaunchConfigError(
-      `"program": ${program} is not a file; it must name an agent .ts or .js file`,
+      `"program": ${program} is not a file; it must name an agent .ts or .js file, or a Flink Agents .py file`,
     );
   }
-  if (!AGENT_EXTENSIONS.includes(path.extname(program))) {
+  if (!python && !AGENT_EXTENSIONS.includes(path.extname(program))) {
     throw new LaunchConfigError(
-      `"program": ${program} is not a TypeScript or JavaScript file (${AGENT_EXTENSIONS.join(', ')})`,
+      `"program": ${program} is not a TypeScript, JavaScript or Python file (${AGENT_EXTENSIONS.join(', ')}, .py)`,
     );
   }
-  return program;
+  return given;
 }
 
 function checkInputs(args: LaunchArguments, base: string): AgentInput[] {
@@ -184,7 +191,11 @@ export function checkLaunchArguments(args: LaunchArguments): LaunchPlan {
   const stateDirText = optionalString(args.stateDir, 'stateDir');
   const stateDir =
     stateDirText === undefined
-      ? path.join(path.dirname(program), '.durable', path.parse(program).name)
+      ? path.join(
+          path.dirname(program),
+          '.durable',
+          path.parse(pythonProgram(program)?.file ?? program).name,
+        )
       : path.resolve(base, stateDirText);
   checkStateDir(stateDir);
   const runtimeExecutable = optionalString(args.runtimeExecutable, 'runtimeExecutable');
@@ -204,6 +215,7 @@ export function checkLaunchArguments(args: LaunchArguments): LaunchPlan {
     crash,
     autoRecover: optionalBoolean(args.autoRecover, 'autoRecover', false),
     runtimeExecutable,
+    python: optionalString(args.python, 'python'),
     cwd: cwd !== undefined ? base : undefined,
     env: checkEnv(args.env),
   };

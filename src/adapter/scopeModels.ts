@@ -7,6 +7,7 @@ import type { TimelineRecord } from '../runtime/stateStore';
 import type { BoundarySnapshot } from '../worker/protocol';
 import type { CallRecord } from './attemptState';
 import type { StateHead } from './stateSource';
+import { pythonErrorOf, pythonValueOf, readablePythonValue } from '../runtime/pythonPayload';
 
 /**
  * A payload this process cannot rebuild (a class it does not know, a malformed annotation), or
@@ -41,6 +42,9 @@ function undecoded(why: unknown, json: unknown): Undecoded {
 
 /** A payload decoded for display; one that cannot be is shown as stored, never fails the view. */
 export function payloadValue(encoded: Encoded): unknown {
+  // A Python value is shown as its readable form: only the agent's own host unpickles.
+  const python = pythonValueOf(encoded);
+  if (python) return readablePythonValue(python);
   if (hasProtoKey(encoded.json))
     return undecoded(
       'it holds a __proto__ key, shown as stored so that it stays a key',
@@ -55,6 +59,12 @@ export function payloadValue(encoded: Encoded): unknown {
 
 /** The Error a persisted failure stands for, with its original stack. */
 export function errorValue(e: EncodedError): unknown {
+  if (pythonErrorOf(e)) {
+    const shown = new Error(e.message);
+    shown.name = e.name;
+    shown.stack = e.stack ?? `${e.name}: ${e.message}`;
+    return shown;
+  }
   if (hasProtoKey(e.props?.json) || hasProtoKey(e.thrown?.json))
     return undecoded(
       'its properties hold a __proto__ key, shown as stored so that it stays a key',

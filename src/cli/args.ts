@@ -12,11 +12,13 @@ import {
 export { UsageError };
 
 export const USAGE = `usage:
-  durable-run run AGENT [--inputs FILE.jsonl] [--state DIR] [--fresh] [--crash POINT[:ACTION[#CALL]]] [--json]
-  durable-run recover AGENT --state DIR [--inputs FILE.jsonl] [--crash ...] [--json]
+  durable-run run AGENT [--inputs FILE.jsonl] [--state DIR] [--fresh] [--crash POINT[:ACTION[#CALL]]] [--python PATH] [--json]
+  durable-run recover AGENT --state DIR [--inputs FILE.jsonl] [--crash ...] [--python PATH] [--json]
   durable-run slots --state DIR [--json]
   durable-run timeline --state DIR [--json]
 ${SURGERY_USAGE}
+
+AGENT: an agent .ts/.js file, or a Flink Agents Python file (agent.py or agent.py:ClassName)
 
 crash points: before-call, after-pending, before-outcome, after-outcome, before-complete
 exit codes: 0 done, 1 the agent failed, 2 bad usage or bad input (or the state folder is in use
@@ -31,6 +33,8 @@ export type Command =
       state: string;
       fresh: boolean;
       crash?: CrashPlan;
+      /** The interpreter for a Python agent. */
+      python?: string;
       json: boolean;
     }
   | { name: 'slots' | 'timeline'; state: string; json: boolean }
@@ -47,7 +51,7 @@ export function parseArgs(argv: string[]): Command {
   if (!name) throw new UsageError(`unknown command "${given}"`);
   const { positional, flags } = splitFlags(
     rest,
-    new Set(['--inputs', '--state', '--crash']),
+    new Set(['--inputs', '--state', '--crash', '--python']),
     new Set(['--fresh', '--json']),
   );
   const json = flags['--json'] === true;
@@ -77,6 +81,7 @@ export function parseArgs(argv: string[]): Command {
     state: state ?? '.durable',
     fresh: flags['--fresh'] === true,
     crash,
+    python: typeof flags['--python'] === 'string' ? flags['--python'] : undefined,
     json,
   };
 }

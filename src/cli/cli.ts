@@ -162,6 +162,7 @@ async function runWorker(
         fresh: cmd.fresh,
         kind: cmd.name === 'recover' ? 'recover' : 'run',
         crash: cmd.crash,
+        python: cmd.python,
       },
       lock.shareable,
     );

@@ -295,3 +295,24 @@ describe('F5 with a launch.json while the editor shows another agent file', () =
     assert.equal(noJson.inputsFor, mailer);
   });
 });
+
+describe('Flink Agents Python agent files', () => {
+  const agent = `from flink_agents.api.agents.agent import Agent
+from flink_agents.api.decorators import action
+
+
+class Payments(Agent):
+    pass
+`;
+
+  it('a .py file that imports Agent and subclasses it is an agent file', () => {
+    assert.ok(isAgentFileName('/w/payments_agent.py'));
+    assert.ok(isAgentSource(agent));
+  });
+
+  it('a Python helper that only mentions Agent, or imports it without a subclass, is not', () => {
+    assert.ok(!isAgentSource('class Payments(Agent):\n    pass\n'));
+    assert.ok(!isAgentSource('from flink_agents.api.agents.agent import Agent\n'));
+    assert.ok(!isAgentSource('# Agent subclasses go here\nimport os\n'));
+  });
+});

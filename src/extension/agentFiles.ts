@@ -6,9 +6,11 @@ import { DEBUG_TYPE } from './constants';
 
 /** File extensions the worker compiles (src/worker/agentLoader.ts). */
 export const AGENT_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
-export const AGENT_GLOB = '**/*.{ts,mts,cts,js,mjs,cjs}';
+/** Flink Agents Python agents, run by the Python agent host (src/worker/python). */
+export const PYTHON_AGENT_EXTENSION = '.py';
+export const AGENT_GLOB = '**/*.{ts,mts,cts,js,mjs,cjs,py}';
 export const AGENT_SEARCH_EXCLUDE =
-  '**/{node_modules,dist,out,build,.durable,.git,.vscode-test}/**';
+  '**/{node_modules,dist,out,build,.durable,.git,.vscode-test,.venv,venv,.venv-python,__pycache__,site-packages}/**';
 /** Files bigger than this are not read while looking for agents (generated code, bundles). */
 export const AGENT_SCAN_MAX_BYTES = 512 * 1024;
 
@@ -21,10 +23,22 @@ const CALLS_DEFINE_AGENT = /\bdefineAgent\s*\(/;
  * only registerClass, or a file that merely mentions defineAgent, is not offered as an agent.
  */
 export function isAgentSource(text: string): boolean {
-  return IMPORTS_DURABLE_RUN.test(text) && CALLS_DEFINE_AGENT.test(text);
+  return (
+    (IMPORTS_DURABLE_RUN.test(text) && CALLS_DEFINE_AGENT.test(text)) || isPythonAgentSource(text)
+  );
+}
+
+const IMPORTS_FLINK_AGENT =
+  /^\s*(?:from\s+flink_agents\.api\.agents\.agent\s+import\b|import\s+flink_agents)/m;
+const SUBCLASSES_AGENT = /^\s*class\s+\w+\s*\(\s*(?:[\w.]*\.)?Agent\s*[,)]/m;
+
+/** A Flink Agents Python agent file imports the Agent class and subclasses it. */
+export function isPythonAgentSource(text: string): boolean {
+  return IMPORTS_FLINK_AGENT.test(text) && SUBCLASSES_AGENT.test(text);
 }
 
 export function isAgentFileName(file: string): boolean {
+  if (path.extname(file) === PYTHON_AGENT_EXTENSION) return true;
   return AGENT_EXTENSIONS.includes(path.extname(file)) && !/\.d\.[cm]?ts$/.test(file);
 }
 

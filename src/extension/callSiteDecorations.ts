@@ -19,6 +19,7 @@ import { slotNodeId } from './slotsView';
 export const AGENT_DOCUMENTS: vscode.DocumentSelector = [
   { scheme: 'file', language: 'typescript' },
   { scheme: 'file', language: 'javascript' },
+  { scheme: 'file', language: 'python' },
 ];
 
 const GUTTER_ICONS: Record<SlotStatus, string> = {

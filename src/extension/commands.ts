@@ -310,7 +310,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     register(COMMANDS.injectCrash, (arg) => injectCrash(tracker, arg)),
     register(COMMANDS.recover, (arg) => recover(tracker, arg)),
     register(COMMANDS.showTimeline, () => deps.timeline.show()),
-    register(COMMANDS.createSample, () => createSample(deps.context.extensionUri)),
+    register(COMMANDS.createSample, (kind?: unknown) =>
+      createSample(deps.context.extensionUri, kind),
+    ),
     register(COMMANDS.resetState, (arg) => resetState(tracker, arg)),
     register(COMMANDS.copyPayload, async (node) => {
       const n = node as SlotNode | undefined;

@@ -19,6 +19,8 @@ import {
 import { offerInputsFile } from './agentInputs';
 import { DEBUG_TYPE } from './constants';
 import { readSettings } from './settings';
+import { PYTHON_ENV, pythonProgram } from '../worker/python/interpreter';
+import { selectedPythonInterpreter } from './pythonInterpreter';
 
 /** The active editor's file, and whether it is an agent (its text is already in memory). */
 function activeFile(): { file?: string; isAgent: boolean } {
@@ -74,15 +76,23 @@ export class DurableConfigurationProvider implements vscode.DebugConfigurationPr
     return resolved;
   }
 
-  /** Once VS Code has substituted the variables, the program's path gives its state folder. */
-  resolveDebugConfigurationWithSubstitutedVariables(
+  /**
+   * Once VS Code has substituted the variables, the program's path gives its state folder, and
+   * a Python agent without a `python` attribute gets the Python extension's interpreter.
+   */
+  async resolveDebugConfigurationWithSubstitutedVariables(
     folder: vscode.WorkspaceFolder | undefined,
     config: vscode.DebugConfiguration,
-  ): vscode.DebugConfiguration {
+  ): Promise<vscode.DebugConfiguration> {
     if (config.stateDir === undefined && typeof config.program === 'string') {
       const root = readSettings(folder).defaultStateDir;
       const cwd = typeof config.cwd === 'string' ? config.cwd : undefined;
       config.stateDir = defaultStateDir(root, config.program, folder?.uri.fsPath, cwd);
+    }
+    const python = typeof config.program === 'string' && pythonProgram(config.program);
+    if (python && config.python === undefined && !process.env[PYTHON_ENV]) {
+      const selected = await selectedPythonInterpreter(vscode.Uri.file(python.file));
+      if (selected) config.python = selected;
     }
     return config;
   }

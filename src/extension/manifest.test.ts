@@ -119,11 +119,12 @@ describe('package.json', () => {
     );
     const launch: JsonSchema = debuggerContribution.configurationAttributes.launch;
 
-    it('is offered for TypeScript and JavaScript, with breakpoints there', () => {
-      assert.deepEqual(debuggerContribution.languages, ['typescript', 'javascript']);
+    it('is offered for TypeScript, JavaScript and Python, with breakpoints there', () => {
+      assert.deepEqual(debuggerContribution.languages, ['typescript', 'javascript', 'python']);
       assert.deepEqual(contributes.breakpoints, [
         { language: 'typescript' },
         { language: 'javascript' },
+        { language: 'python' },
       ]);
       assert.ok(debuggerContribution.initialConfigurations.length > 0);
       assert.ok(debuggerContribution.configurationSnippets.length > 0);

@@ -11,6 +11,7 @@ import { CRASH_POINTS } from '../worker/protocol';
 import { CRASH_POINT_CHOICES } from './crashPoints';
 import {
   launchJson,
+  SAMPLES,
   SAMPLE_FILES,
   sampleFolderName,
   sampleLaunchConfigurations,
@@ -31,6 +32,26 @@ describe('sample files', () => {
       'inputs.jsonl',
       'ledger.js',
     ]);
+  });
+
+  it('offers a Flink Agents Python sample whose files exist and ship in the VSIX', () => {
+    const ignore = readFileSync(join(root, '.vscodeignore'), 'utf8');
+    const python = SAMPLES.python;
+    for (const f of python.files) {
+      assert.ok(existsSync(join(root, f.from)), `${f.from} is missing`);
+      assert.ok(ignore.includes(`!${f.from}`), `.vscodeignore does not ship ${f.from}`);
+    }
+    assert.ok(python.files.some((f) => f.to === python.agent));
+    const source = readFileSync(join(root, 'samples/payments-python/payments_agent.py'), 'utf8');
+    assert.match(source, /from flink_agents\.api\.agents\.agent import Agent/);
+    assert.match(source, /reconciler=/);
+    const [plain, crash] = sampleLaunchConfigurations('payments-python', 'python');
+    assert.equal(plain.program, '${workspaceFolder}/payments-python/payments_agent.py');
+    assert.deepEqual(crash.crash, { point: 'before-outcome', call: 'charge' });
+    assert.equal(
+      sampleFolderName((n) => n === 'payments-python', python.baseName),
+      'payments-python-2',
+    );
   });
 
   it('never overwrites a folder: payments, then payments-2, ...', () => {

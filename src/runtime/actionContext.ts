@@ -12,12 +12,20 @@ import type {
 import type { MemoryUpdate } from './actionState';
 import type { ExecutionInfo, RuntimeHooks, SourceLocation } from './boundaries';
 import { encode, type Encoded } from './codec';
-import { insideDurableCall, runDurableCall, type CallHost, type CallRequest } from './durableCall';
+import {
+  insideDurableCall,
+  runDurableCall,
+  type CallHost,
+  type CallRequest,
+  type PreparedDurableCall,
+} from './durableCall';
+import { describeOutcome, siteOf } from './inFlightMessages';
 import { argsDigest, functionIdOf } from './identity';
 import type { KeyMemory } from './keyMemory';
 import type { StateStore } from './stateStore';
 
 export type { ActionContext, DeferredCall, DurableOptions, ShortTermMemory };
+export type { PreparedDurableCall };
 
 /** A call as it was made, before its args are encoded (durableExecuteAsync encodes on await). */
 interface PreparedCall {
@@ -35,23 +43,6 @@ interface InFlight {
   call: PreparedCall;
   done: Promise<unknown>;
   outcome?: { failed: boolean; value: unknown };
-}
-
-/** Where a call was made, for messages: `file:line:column`, or nothing when unknown. */
-function siteOf(call: PreparedCall): string {
-  const site = call.callSite ?? call.traceSite?.();
-  return site ? ` at ${site.file}:${site.line}:${site.column}` : '';
-}
-
-function describeOutcome(outcome: InFlight['outcome']): string {
-  if (!outcome?.failed) return 'its outcome (SUCCEEDED) was persisted';
-  const value = outcome.value;
-  const e = value as { name?: unknown; message?: unknown } | null;
-  const what =
-    typeof e === 'object' && e !== null && typeof e.message === 'string'
-      ? `${String(e.name)}: ${e.message}`
-      : String(value);
-  return `it failed (${what}), and that failure was persisted`;
 }
 
 export class ActionExecution implements CallHost, ActionContext {
@@ -152,6 +143,35 @@ export class ActionExecution implements CallHost, ActionContext {
         return (started as Promise<Awaited<R>>).then(onFulfilled, onRejected);
       },
     };
+  }
+
+  /**
+   * Makes a call that the agent's host identified and will run itself: the same state machine,
+   * cursor, boundaries and crash points as durableExecute, none of its identity or encoding.
+   */
+  executePrepared(prepared: PreparedDurableCall): Promise<unknown> {
+    try {
+      this.refuse('ctx.durable_execute');
+      const call: PreparedCall = {
+        fn: prepared.run,
+        args: [],
+        functionId: prepared.functionId,
+        reconciler: prepared.reconciler,
+        callSite: prepared.callSite,
+      };
+      return this.enqueue(call, {
+        fn: prepared.run,
+        args: [],
+        functionId: prepared.functionId,
+        argsDigest: prepared.argsDigest,
+        encodedArgs: prepared.encodedArgs,
+        reconciler: prepared.reconciler,
+        callSite: prepared.callSite,
+        codec: prepared.codec,
+      });
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**

@@ -3,10 +3,28 @@
 import type { Slot, StateMutation } from './actionState';
 import type { CallInfo, CallOutcome, CallPhase, ExecutionInfo, RuntimeHooks } from './boundaries';
 import { planCall } from './callPlan';
-import { decode, decodeError, encode, encodeError, type Encoded } from './codec';
+import { decode, decodeError, encode, encodeError, type Encoded, type EncodedError } from './codec';
 import { unregisteredErrorClass } from './errorClasses';
 import { PayloadEncodingError, PayloadTooLargeError } from './errors';
 import type { StateStore } from './stateStore';
+
+/**
+ * How a call's outcomes become slot payloads and back. The default is the runtime's own codec;
+ * a call made by a Python agent brings one for Python values, which only its host decodes.
+ */
+export interface OutcomeCodec {
+  encodeResult(value: unknown, what: string): Encoded;
+  encodeError(error: unknown): EncodedError;
+  decodeResult(result: Encoded): unknown;
+  decodeError(error: EncodedError): unknown;
+}
+
+const runtimeCodec: OutcomeCodec = {
+  encodeResult: encode,
+  encodeError,
+  decodeResult: decode,
+  decodeError,
+};
 
 /** A call as the action made it, before the cursor gives it a position. */
 export interface CallRequest {
@@ -17,6 +35,23 @@ export interface CallRequest {
   encodedArgs: Encoded;
   reconciler?: () => unknown;
   callSite?: CallInfo['callSite'];
+  /** Absent: the runtime's own codec. */
+  codec?: OutcomeCodec;
+}
+
+/**
+ * A call whose identity was computed where the agent runs (a Python agent's host: the
+ * reference's function id and cloudpickle digest), with the codec for its outcomes.
+ */
+export interface PreparedDurableCall {
+  functionId: string;
+  argsDigest: string;
+  /** What the debugger shows as the call's args. */
+  encodedArgs: Encoded;
+  run: () => Promise<unknown>;
+  reconciler?: () => Promise<unknown>;
+  callSite?: CallInfo['callSite'];
+  codec: OutcomeCodec;
 }
 
 /** What a call needs from the action execution it belongs to. */
@@ -68,10 +103,10 @@ function outcomeOf(slot: Slot): CallOutcome {
     : { status: 'SUCCEEDED', result: slot.result };
 }
 
-function settle(outcome: CallOutcome): unknown {
+function settle(outcome: CallOutcome, codec: OutcomeCodec): unknown {
   if (outcome.status === 'FAILED')
-    throw decodeError(outcome.error ?? { name: 'Error', message: 'unknown failure' });
-  return outcome.result === undefined ? undefined : decode(outcome.result);
+    throw codec.decodeError(outcome.error ?? { name: 'Error', message: 'unknown failure' });
+  return outcome.result === undefined ? undefined : codec.decodeResult(outcome.result);
 }
 
 // Module-level helpers (not closures made per call): a call's fixed cost stays low.
@@ -122,6 +157,7 @@ function noteCall(host: CallHost, call: CallInfo, status: Slot['status']): void 
 
 export async function runDurableCall(host: CallHost, request: CallRequest): Promise<unknown> {
   const { exec, store, hooks } = host;
+  const codec = request.codec ?? runtimeCodec;
   const index = host.cursor;
   const occurrence = host.occurrences.get(request.functionId) ?? 0;
   host.occurrences.set(request.functionId, occurrence + 1);
@@ -150,7 +186,7 @@ export async function runDurableCall(host: CallHost, request: CallRequest): Prom
     host.cursor = index + 1;
     noteCall(host, call, call.outcome.status);
     await phase(host, call, 'replayed');
-    return settle(call.outcome);
+    return settle(call.outcome, codec);
   }
   if (plan.path === 'clear-and-execute') {
     // The reference defers this truncation to the next persist (its section 11.3); persisting it
@@ -189,7 +225,7 @@ export async function runDurableCall(host: CallHost, request: CallRequest): Prom
         functionId: call.functionId,
         argsDigest: call.argsDigest,
         status: 'SUCCEEDED',
-        result: encode(live.value, `the result of ${call.functionId}`),
+        result: codec.encodeResult(live.value, `the result of ${call.functionId}`),
       };
     } catch (error) {
       if (!(error instanceof PayloadEncodingError)) throw error;
@@ -200,7 +236,7 @@ export async function runDurableCall(host: CallHost, request: CallRequest): Prom
         functionId: call.functionId,
         argsDigest: call.argsDigest,
         status: 'FAILED',
-        error: encodeError(error),
+        error: codec.encodeError(error),
       };
     }
   } else {
@@ -208,9 +244,10 @@ export async function runDurableCall(host: CallHost, request: CallRequest): Prom
       functionId: call.functionId,
       argsDigest: call.argsDigest,
       status: 'FAILED',
-      error: encodeError(live.error),
+      error: codec.encodeError(live.error),
     };
-    const unregistered = live.error instanceof Error && unregisteredErrorClass(live.error);
+    const unregistered =
+      codec === runtimeCodec && live.error instanceof Error && unregisteredErrorClass(live.error);
     if (unregistered) {
       hooks.warning?.(
         `${call.functionId} threw ${unregistered}, an Error subclass that is not registered: it is thrown as itself now, but a replay rebuilds it as an Error named "${(live.error as Error).name}" (instanceof ${unregistered} is false there). Call registerClass(${unregistered}) (from 'durable-run') to replay it as itself`,
@@ -233,5 +270,5 @@ export async function runDurableCall(host: CallHost, request: CallRequest): Prom
   await phase(host, call, 'outcome-persisted');
   if (!live.ok) throw live.error;
   // What was persisted, not the live value: what the action gets now is what a replay gives it.
-  return slot.result === undefined ? undefined : decode(slot.result);
+  return slot.result === undefined ? undefined : codec.decodeResult(slot.result);
 }

@@ -2,6 +2,7 @@
 // timeline of attempts with the path each call took.
 import type { ActionState, SlotStatus } from './actionState';
 import { decode, toPlainJson, type Encoded } from './codec';
+import { pythonValueOf, readablePythonValue } from './pythonPayload';
 import type { StateStore, TimelineRecord } from './stateStore';
 import {
   callNotes,
@@ -34,13 +35,19 @@ export interface StateView {
   imported?: ActionState['imported'];
 }
 
+/** A result as a view shows it: a Python value's readable form (never unpickled), else plain JSON. */
+function resultView(result: Encoded | undefined): unknown {
+  const python = pythonValueOf(result);
+  return python ? readablePythonValue(python) : toPlainJson(result);
+}
+
 export function slotViews(state: ActionState, from = 0, count = state.slots.length): SlotView[] {
   return state.slots.slice(from, from + count).map((slot, i) => ({
     index: from + i,
     functionId: slot.functionId,
     argsDigest: slot.argsDigest,
     status: slot.status,
-    ...(slot.status === 'SUCCEEDED' ? { result: toPlainJson(slot.result) } : {}),
+    ...(slot.status === 'SUCCEEDED' ? { result: resultView(slot.result) } : {}),
     ...(slot.error ? { error: { name: slot.error.name, message: slot.error.message } } : {}),
   }));
 }

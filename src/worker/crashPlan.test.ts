@@ -58,3 +58,13 @@ describe('crash plans', () => {
     );
   });
 });
+
+describe('a crash aimed at a Python function', () => {
+  it('names it by its qualname as well as by its module.qualname id', () => {
+    const b = callAt('k#0/0/pay', 0, 'my_agent.charge', 'returned');
+    assert.ok(crashMatches(parseCrashSpec('before-outcome:charge'), b));
+    assert.ok(crashMatches(parseCrashSpec('before-outcome:my_agent.charge'), b));
+    assert.ok(!crashMatches(parseCrashSpec('before-outcome:arge'), b));
+    assert.ok(crashMatches({ point: 'before-outcome', functionId: 'charge' }, b));
+  });
+});

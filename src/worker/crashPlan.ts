@@ -22,17 +22,23 @@ export function crashPointOf(b: Boundary): CrashPoint | undefined {
   }
 }
 
+/** A function named as written (`charge`) matches its id, and a Python id (`my_agent.charge`). */
+function namesFunction(given: string, functionId: string | undefined): boolean {
+  return functionId !== undefined && (given === functionId || functionId.endsWith(`.${given}`));
+}
+
 export function crashMatches(plan: CrashPlan, b: Boundary): boolean {
   if (crashPointOf(b) !== plan.point) return false;
   const action = b.exec.action;
   const call = b.kind === 'call' ? b.call : undefined;
   if (plan.stateId !== undefined && plan.stateId !== b.exec.stateId) return false;
   if (plan.action !== undefined && plan.action !== action) return false;
-  if (plan.functionId !== undefined && plan.functionId !== call?.functionId) return false;
+  if (plan.functionId !== undefined && !namesFunction(plan.functionId, call?.functionId))
+    return false;
   let byFunction = plan.functionId !== undefined;
   if (plan.target !== undefined) {
     if (plan.target === action) byFunction = false;
-    else if (plan.target === call?.functionId) byFunction = true;
+    else if (namesFunction(plan.target, call?.functionId)) byFunction = true;
     else return false;
   }
   if (plan.index !== undefined) {

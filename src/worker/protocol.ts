@@ -84,6 +84,8 @@ export interface StartRequest {
   lock?: LockHolder;
   fresh: boolean;
   kind: AttemptKind;
+  /** The interpreter for a Python agent (`program` ends in .py or .py:Class). */
+  python?: string;
   crash?: CrashPlan;
   /** Present when a debugger drives the worker; absent, the worker never stops. */
   debug?: DebugSettings;

@@ -19,6 +19,8 @@ import {
 import { checkInputs } from '../runtime/stateMatch';
 import { MemoryStore, recordedInputs } from '../runtime/stateStore';
 import { AgentLoadError, compileAgent, loadAgent } from './agentLoader';
+import { pythonProgram } from './python/interpreter';
+import { loadPythonAgent } from './python/pythonAgent';
 import { isWorkerFrame, makeCallSiteCapture, makeCallSiteTrace } from './callSite';
 import { unknownCrashAction } from './crashPlan';
 import { HaltableStore } from './haltableStore';
@@ -184,7 +186,10 @@ async function start(request: StartRequest, handle: Server | undefined): Promise
   }
   let agent;
   try {
-    agent = loadAgent(request.program, compileAgent(request.program));
+    const python = pythonProgram(request.program);
+    agent = python
+      ? await loadPythonAgent(python, request.python)
+      : loadAgent(request.program, compileAgent(request.program));
   } catch (error) {
     if (error instanceof AgentLoadError) return fail(error.failure);
     throw error;

@@ -140,7 +140,7 @@ describe('Extension views and commands', () => {
     const created: string[] = [];
     try {
       for (const expected of ['payments', 'payments-2']) {
-        await vscode.commands.executeCommand('durableRun.createSample');
+        await vscode.commands.executeCommand('durableRun.createSample', 'typescript');
         const dir = path.join(root, expected);
         created.push(dir);
         assert.deepEqual(fs.readdirSync(dir).sort(), ['agent.ts', 'inputs.jsonl', 'ledger.js']);
