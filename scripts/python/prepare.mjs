@@ -1,18 +1,37 @@
-// Prepares the project-local Python environment the Python agent tests and `npm run lint` use:
-// .venv-python/ with the pinned Flink Agents release, the PyFlink it needs, ruff and pytest.
-// Cached: a stamp file records the requirements it was made from, so a second run does nothing
-// unless they changed. Prints the interpreter's path on its last line; other scripts import
-// preparePython() instead and get the path back.
+// Prepares the Python environment the Python agent tests and `npm run lint` use: a venv with the
+// pinned Flink Agents release, the PyFlink it needs, ruff and pytest. Cached like code-server for
+// the e2e tests: the venv lives in ~/.cache/durable-run-python (DURABLE_RUN_PYTHON_CACHE), one per
+// set of requirements, so a fresh clone reuses it, and the project's .venv-python links to it (for
+// editors). A stamp file records the requirements it was made from. Prints the interpreter's path
+// on its last line; other scripts import preparePython() instead and get the path back.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  lstatSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const venvDir = join(root, '.venv-python');
-const stampFile = join(venvDir, 'durable-run-stamp.txt');
-/** What the tests need; a change here rebuilds the environment. */
+/** What the tests need; a change here makes another environment. */
 export const requirements = ['flink-agents==0.3.1', 'apache-flink', 'ruff', 'pytest'];
+const cacheDir =
+  process.env.DURABLE_RUN_PYTHON_CACHE || join(homedir(), '.cache', 'durable-run-python');
+const key = createHash('sha256')
+  .update(`${process.platform}-${process.arch}\n${requirements.join('\n')}`)
+  .digest('hex')
+  .slice(0, 12);
+export const venvDir = join(cacheDir, `venv-${key}`);
+const projectLink = join(root, '.venv-python');
+const stampFile = join(venvDir, 'durable-run-stamp.txt');
 
 /** The venv's interpreter path on this platform. */
 export function venvPython() {
@@ -50,10 +69,13 @@ function basePython() {
 export function preparePython({ quiet = false } = {}) {
   const stamp = requirements.join('\n');
   if (existsSync(venvPython()) && existsSync(stampFile)) {
-    if (readFileSync(stampFile, 'utf8') === stamp) return venvPython();
+    if (readFileSync(stampFile, 'utf8') === stamp) return linked(venvPython());
   }
   if (!quiet) console.error(`prepare:python: making ${venvDir} (${requirements.join(', ')})`);
   rmSync(venvDir, { recursive: true, force: true });
+  // On Debian, what making the venv needs (python3-venv, a C compiler) is installed first.
+  if (process.platform === 'linux' && spawnSync('dpkg-query', ['--version']).status === 0)
+    run('bash', [join(root, 'scripts', 'python', 'debianPackages.sh')]);
   run(basePython(), ['-m', 'venv', venvDir]);
   // The flink-agents sdist would otherwise download Flink jars while it builds; the local
   // runner this project drives needs none of them.
@@ -61,7 +83,25 @@ export function preparePython({ quiet = false } = {}) {
   run(venvPython(), ['-m', 'pip', 'install', '--quiet', '--upgrade', 'pip'], env);
   run(venvPython(), ['-m', 'pip', 'install', '--quiet', ...requirements], env);
   writeFileSync(stampFile, stamp);
-  return venvPython();
+  return linked(venvPython());
+}
+
+/** Points the project's .venv-python at the cached venv (a folder of that name is left alone). */
+function linked(python) {
+  let current;
+  try {
+    current = lstatSync(projectLink).isSymbolicLink() ? readlinkSync(projectLink) : null;
+  } catch {
+    current = undefined;
+  }
+  if (current === venvDir || current === null) return python;
+  if (current !== undefined) unlinkSync(projectLink);
+  try {
+    symlinkSync(venvDir, projectLink, 'junction');
+  } catch {
+    // A link is a convenience for editors; the tests use the path returned.
+  }
+  return python;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -225,6 +225,8 @@ export class DurableDebugSession extends DebugSession {
         this.launchFailureLink?.({ kind: 'config', message, file: program }),
       );
     }
+    // Said here, into this session's console, before anything else it prints.
+    if (plan.note) this.say(`${plan.note}\n`, 'console');
     // Before any wait: breakpoint requests that come meanwhile are checked against the program.
     this.state.setProgram(pythonProgram(plan.program)?.file ?? plan.program, plan.stateDir);
     const refused = await this.attempts.hold(plan);

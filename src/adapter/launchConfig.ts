@@ -25,6 +25,8 @@ export interface LaunchArguments {
   python?: unknown;
   cwd?: unknown;
   env?: unknown;
+  /** A line for the Debug Console before the first attempt: how the client resolved the launch. */
+  durableRunNote?: unknown;
 }
 
 export interface LaunchPlan {
@@ -41,6 +43,7 @@ export interface LaunchPlan {
   python?: string;
   cwd?: string;
   env?: Record<string, string>;
+  note?: string;
 }
 
 export class LaunchConfigError extends Error {
@@ -218,5 +221,6 @@ export function checkLaunchArguments(args: LaunchArguments): LaunchPlan {
     python: optionalString(args.python, 'python'),
     cwd: cwd !== undefined ? base : undefined,
     env: checkEnv(args.env),
+    note: optionalString(args.durableRunNote, 'durableRunNote'),
   };
 }

@@ -39,8 +39,9 @@ function launchJsonConfigs(folder: vscode.WorkspaceFolder | undefined) {
 }
 
 /**
- * A launch attribute the adapter ignores: what the user should know about how their launch was
- * resolved, written to the session's Debug Console when it starts (see registerConfigurationProviders).
+ * The launch attribute that carries what the user should know about how their launch was
+ * resolved: the adapter writes it to the session's own Debug Console before anything else (the
+ * console active when a session starts may still be another session's).
  */
 export const NOTE_ATTRIBUTE = 'durableRunNote';
 
@@ -134,12 +135,6 @@ async function isAgentFile(uri: vscode.Uri): Promise<boolean> {
 
 export function registerConfigurationProviders(): vscode.Disposable[] {
   return [
-    vscode.debug.onDidStartDebugSession((session) => {
-      const note: unknown = session.configuration[NOTE_ATTRIBUTE];
-      if (session.type === DEBUG_TYPE && typeof note === 'string') {
-        vscode.debug.activeDebugConsole.appendLine(note);
-      }
-    }),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new DurableConfigurationProvider()),
     vscode.debug.registerDebugConfigurationProvider(
       DEBUG_TYPE,

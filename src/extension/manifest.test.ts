@@ -210,7 +210,7 @@ describe('package.json', () => {
     assert.ok(minor(engine) >= 1082);
   });
 
-  it('packages only what runs: bundles, esbuild, the TypeScript plugin, media, the sample files and the docs', () => {
+  it('packages only what runs: bundles, esbuild, the TypeScript plugin, the Python agent host, media, the sample files and the docs', () => {
     // `vsce ls` applies .vscodeignore as `vsce package` does, without building anything.
     const vsce = join(
       root,
@@ -230,6 +230,9 @@ describe('package.json', () => {
       /^media\/timeline\.(js|css)$/,
       /^media\/walkthrough\/[\w-]+\.md$/,
       /^samples\/payments\/(agent\.ts|ledger\.js|inputs\.jsonl)$/,
+      /^samples\/payments-python\/(payments_agent\.py|inputs\.jsonl)$/,
+      /^python\/pyproject\.toml$/,
+      /^python\/durable_run_host\/\w+\.py$/,
       /^node_modules\/durable-run-typescript-plugin\/(package\.json|index\.js|durable-run\.d\.ts)$/,
     ];
     assert.deepEqual(

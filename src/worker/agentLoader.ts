@@ -29,14 +29,14 @@ export function compileAgent(program: string): string {
   if (!fs.statSync(program).isFile()) {
     throw new AgentLoadError({
       kind: 'agent',
-      message: `${program} is not a file; "program" must name an agent .ts or .js file`,
+      message: `${program} is not a file; "program" must name an agent file (.ts, .js, or a Flink Agents .py)`,
       file: program,
     });
   }
   if (!AGENT_EXTENSIONS.includes(path.extname(program))) {
     throw new AgentLoadError({
       kind: 'agent',
-      message: `${program} is not a TypeScript or JavaScript file (${AGENT_EXTENSIONS.join(', ')})`,
+      message: `${program} is not a TypeScript or JavaScript file (${AGENT_EXTENSIONS.join(', ')}) nor a Flink Agents Python file (.py, or file.py:ClassName)`,
       file: program,
     });
   }

@@ -48,10 +48,10 @@ describe('bad launch input', () => {
     );
   });
 
-  it('refuses a program that is not a TypeScript or JavaScript file', async () => {
+  it('refuses a program that is not an agent file of a language it runs', async () => {
     const dir = tempDir();
-    const file = path.join(dir, 'agent.py');
-    fs.writeFileSync(file, 'print(1)');
+    const file = path.join(dir, 'agent.rb');
+    fs.writeFileSync(file, 'puts 1');
     assert.match(
       await launchError(s, { program: file, inputs: ORDER_INPUTS }),
       /not a TypeScript or JavaScript file/,

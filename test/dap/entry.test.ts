@@ -70,6 +70,22 @@ describe('starting and ending a session', () => {
     await assertNoWorkerLeft(s.pids);
   });
 
+  it('prints the note the client gives at launch first, in this session’s console', async () => {
+    const terminated = s.dc.waitForEvent('terminated');
+    const note = 'Debugging orders.ts, the agent file in the editor';
+    await launch(s, { program: ORDERS, inputs: ORDER_INPUTS, durableRunNote: note });
+    await terminated;
+    const consoleLines = s.output.filter((o) => o.category === 'console').map((o) => o.text);
+    assert.equal(consoleLines[0], `${note}\n`);
+  });
+
+  it('refuses a note that is not a string, naming the attribute', async () => {
+    await assert.rejects(
+      launch(s, { program: ORDERS, inputs: ORDER_INPUTS, durableRunNote: 3 }),
+      /durableRunNote/,
+    );
+  });
+
   it('tells the worker process id in the process event', async () => {
     const processEvent = s.dc.waitForEvent('process');
     const stopped = nextStop(s);
