@@ -25,7 +25,7 @@ function payload(slot: JournalFileView['states'][number]['slots'][number]): stri
     ?.$python;
   // A Python value is shown by type and size: only the Python agent host unpickles.
   if (python && typeof python.pickle === 'string')
-    return `${python.repr ?? python.type} (Python ${python.type}, ${Math.floor((python.pickle.length * 3) / 4)} bytes pickled)`;
+    return `${python.repr ?? python.type} (Python ${python.type}, ${Buffer.byteLength(python.pickle, 'base64')} bytes pickled)`;
   return JSON.stringify(slot.result) ?? 'undefined';
 }
 
