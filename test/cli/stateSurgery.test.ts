@@ -146,6 +146,22 @@ describe('durable-run edit, then recover', () => {
   });
 });
 
+describe('durable-run --help', () => {
+  it('documents every state surgery command', async () => {
+    const result = await runCli(['--help']);
+    for (const usage of [
+      /durable-run edit --state DIR --slot STATE_ID#INDEX \(--pending \| --succeed JSON \| --fail MESSAGE \| --drop\)/,
+      /durable-run edit --state DIR --action STATE_ID --not-completed/,
+      /durable-run fork --state DIR --to DIR2 \[--attempt N\]/,
+      /durable-run diff --state DIR \(--attempts A B \| --against DIR2\)/,
+      /durable-run export --state DIR --out FILE/,
+      /durable-run import FILE --state DIR/,
+      /durable-run import-flink DUMP --state DIR/,
+    ])
+      assert.match(result.stdout, usage);
+  });
+});
+
 describe('durable-run edit refusals', () => {
   it('is refused while another process holds the state folder, naming it', async () => {
     const s = await setup();
