@@ -84,7 +84,10 @@ export class DurableDebugSession extends DebugSession {
       opts.workerScript ?? path.join(__dirname, 'worker.js'),
       this.attemptHost(),
     );
-    this.state = new DebugState(() => this.attempts.run);
+    this.state = new DebugState(
+      () => this.attempts.run,
+      () => this.attempts.plan?.stateDir,
+    );
     this.events = new WorkerEvents(
       {
         sendEvent: (e) => this.sendEvent(e),
@@ -294,7 +297,7 @@ export class DurableDebugSession extends DebugSession {
       );
     }
     // Before any wait: breakpoint requests that come meanwhile are checked against the program.
-    this.state.setProgram(plan.program, plan.stateDir);
+    this.state.setProgram(plan.program);
     const refused = await this.attempts.hold(plan);
     if (refused) return this.fail(response, refused);
     const run = this.attempts.prepare(plan);
@@ -338,7 +341,7 @@ export class DurableDebugSession extends DebugSession {
     await this.attempts.killCurrent();
     const refused = await this.attempts.hold(plan);
     if (refused) return this.fail(response, refused);
-    this.state.setProgram(plan.program, plan.stateDir);
+    this.state.setProgram(plan.program);
     this.attempts.begin(this.attempts.prepare(plan), (failure) => {
       if (failure) return this.fail(response, describeFailure(failure));
       this.sendResponse(response);

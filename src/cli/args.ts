@@ -1,7 +1,7 @@
 // Parses the durable-run command line into a command, with a usage error for anything off.
 import { parseCrashSpec } from '../worker/crashPlan';
 import type { CrashPlan } from '../worker/protocol';
-import { splitFlags, UsageError } from './flags';
+import { UsageError } from './flags';
 import {
   isSurgeryCommand,
   parseSurgeryArgs,
@@ -45,11 +45,25 @@ export function parseArgs(argv: string[]): Command {
   const commands = ['run', 'recover', 'slots', 'timeline'] as const;
   const name = commands.find((c) => c === given);
   if (!name) throw new UsageError(`unknown command "${given}"`);
-  const { positional, flags } = splitFlags(
-    rest,
-    new Set(['--inputs', '--state', '--crash']),
-    new Set(['--fresh', '--json']),
-  );
+  const positional: string[] = [];
+  const flags: Record<string, string | true> = {};
+  const takesValue = new Set(['--inputs', '--state', '--crash']);
+  const known = new Set([...takesValue, '--fresh', '--json']);
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const [flag, inline] = arg.split(/=(.*)/s, 2);
+    if (!known.has(flag)) throw new UsageError(`unknown option ${flag}`);
+    if (takesValue.has(flag)) {
+      const value = inline ?? rest[++i];
+      if (value === undefined || value.startsWith('--'))
+        throw new UsageError(`${flag} needs a value`);
+      flags[flag] = value;
+    } else flags[flag] = true;
+  }
   const json = flags['--json'] === true;
   const state = typeof flags['--state'] === 'string' ? flags['--state'] : undefined;
   if (name === 'slots' || name === 'timeline') {
