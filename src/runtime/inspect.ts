@@ -28,10 +28,10 @@ export interface StateView {
   seq: number;
   eventIndex: number;
   action: string;
-  completed: boolean;
-  slots: SlotView[];
   /** Where an imported state came from, and the fields kept from there (unknown ones too). */
   imported?: ActionState['imported'];
+  completed: boolean;
+  slots: SlotView[];
 }
 
 export function slotViews(state: ActionState, from = 0, count = state.slots.length): SlotView[] {
