@@ -267,6 +267,15 @@ describe('durable-run fork, diff, export and import', () => {
       fs.readFileSync(path.join(copy, 'journal.jsonl')),
       fs.readFileSync(path.join(s.state, 'journal.jsonl')),
     );
+    const same = await cli(s, ['import', out, '--state', `${copy}-same`, '--agent', AGENT]);
+    assert.doesNotMatch(same.stderr, /warning/);
+    const changed = path.join(s.dir, 'changedAgent.ts');
+    fs.writeFileSync(changed, `${fs.readFileSync(AGENT, 'utf8')}\n// changed\n`);
+    const other = await cli(s, ['import', out, '--state', `${copy}-other`, '--agent', changed]);
+    assert.match(
+      other.stderr,
+      /is not the agent file the state was exported with \(ledgerAgent\.ts/,
+    );
     const again = await cli(s, ['import', out, '--state', copy], 2);
     assert.match(again.stderr, /exists already: a fork or an import never overwrites/);
     const taken = await cli(s, ['export', '--state', s.state, '--out', out], 2);
