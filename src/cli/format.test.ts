@@ -68,3 +68,16 @@ describe('slotsTable', () => {
     assert.doesNotMatch(text, /gAWV/);
   });
 });
+
+describe('timelineTable and edits', () => {
+  it('prints edits made before any attempt first', () => {
+    const text = timelineTable(
+      [],
+      [{ at: 't', id: 'k#0/0/act', kind: 'drop', index: 0, change: 'dropped 1 slot(s) from #0' }],
+    );
+    assert.equal(
+      text,
+      'edited before any attempt (t): k#0/0/act #0 drop: dropped 1 slot(s) from #0\nno attempts yet',
+    );
+  });
+});

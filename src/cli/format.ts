@@ -1,5 +1,5 @@
 // Human-readable output of the CLI: aligned tables of slots and attempts, one line per event.
-import type { AttemptView, StateView } from '../runtime/inspect';
+import type { AttemptView, EditView, StateView } from '../runtime/inspect';
 import { pythonValueOf, readablePythonValue } from '../runtime/pythonPayload';
 import { table } from '../runtime/textTable';
 import type { FromWorker } from '../worker/protocol';
@@ -45,9 +45,12 @@ export function slotsTable(states: StateView[]): string {
   return table(rows);
 }
 
-export function timelineTable(attempts: AttemptView[]): string {
-  if (attempts.length === 0) return 'no attempts yet';
-  const out: string[] = [];
+export function timelineTable(attempts: AttemptView[], editsBefore: EditView[] = []): string {
+  const out: string[] = editsBefore.map(
+    (e) =>
+      `edited before any attempt (${e.at}): ${e.id}${e.index === undefined ? '' : ` #${e.index}`} ${e.kind}: ${e.change}`,
+  );
+  if (attempts.length === 0) return [...out, 'no attempts yet'].join('\n');
   for (const a of attempts) {
     out.push(`attempt ${a.attempt} (${a.kind}, ${a.at}): ${a.outcome}`);
     const rows = [['  STATE', '#', 'FUNCTION', 'PATH', 'STATUS']];

@@ -150,6 +150,15 @@ export function attemptViews(records: readonly TimelineRecord[]): AttemptView[] 
   return [...byNumber.values()].sort((a, b) => a.attempt - b.attempt);
 }
 
+/** Edits made before any attempt ran (an imported folder edited first): no attempt lists them. */
+export function editsBeforeAttempts(records: readonly TimelineRecord[]): EditView[] {
+  return records.flatMap((r) => {
+    if (r.op !== 'edited' || r.attempt !== 0) return [];
+    const { op: _op, attempt: _attempt, ...edit } = r;
+    return [edit];
+  });
+}
+
 /** Decodes a payload into its real value (Map, Date, ...), for debuggers that show types. */
 export function decodePayload(encoded: Encoded | undefined): unknown {
   return encoded === undefined ? undefined : decode(encoded);
