@@ -44,14 +44,16 @@ export class DebugState {
   /** The crash of the last attempt while it waits for its recovery (its thread is shown). */
   crashed: CrashMessage | undefined;
   private program: string | undefined;
-  /** The plan's state folder: the crashed thread's variables are read from its journal. */
-  private stateDir: string | undefined;
   private readonly threadIds = new Map<string, number>();
   private readonly actionNames = new Set<string>();
   private readonly observedSites = new Map<string, SourceLocation>();
   private readonly table: VariableTable;
 
-  constructor(private readonly currentRun: () => AttemptRun | undefined) {
+  constructor(
+    private readonly currentRun: () => AttemptRun | undefined,
+    /** The session's state folder: the crashed thread's variables are read from its journal. */
+    private readonly stateDir: () => string | undefined = () => undefined,
+  ) {
     this.table = new VariableTable(async (stateId, start, count) => {
       const slots = await this.storeSource().slots(stateId, start, count);
       const calls = this.currentRun()?.state.calls.get(stateId);
@@ -59,9 +61,8 @@ export class DebugState {
     });
   }
 
-  setProgram(program: string, stateDir?: string): void {
+  setProgram(program: string): void {
     this.program = program;
-    this.stateDir = stateDir;
   }
 
   private outline(): AgentOutline | undefined {
@@ -137,7 +138,8 @@ export class DebugState {
     const run = this.currentRun();
     if (run?.answering) return workerSource(run.client);
     // After a crash the crashed thread still shows its action state: from the journal.
-    if (!run && this.crashed && this.stateDir) return journalSource(this.stateDir);
+    const dir = this.stateDir();
+    if (!run && this.crashed && dir) return journalSource(dir);
     throw new Error('the agent is not running any more');
   }
 

@@ -77,7 +77,10 @@ export class DurableDebugSession extends DebugSession {
       opts.workerScript ?? path.join(__dirname, 'worker.js'),
       attemptPresenter(() => this.presented()),
     );
-    this.state = new DebugState(() => this.attempts.run);
+    this.state = new DebugState(
+      () => this.attempts.run,
+      () => this.attempts.plan?.stateDir,
+    );
     this.events = new WorkerEvents(
       {
         sendEvent: (e) => this.sendEvent(e),
@@ -228,7 +231,7 @@ export class DurableDebugSession extends DebugSession {
     // Said here, into this session's console, before anything else it prints.
     if (plan.note) this.say(`${plan.note}\n`, 'console');
     // Before any wait: breakpoint requests that come meanwhile are checked against the program.
-    this.state.setProgram(pythonProgram(plan.program)?.file ?? plan.program, plan.stateDir);
+    this.state.setProgram(pythonProgram(plan.program)?.file ?? plan.program);
     const refused = await this.attempts.hold(plan);
     if (refused) return this.fail(response, refused);
     const run = this.attempts.prepare(plan);
@@ -272,7 +275,7 @@ export class DurableDebugSession extends DebugSession {
     await this.attempts.killCurrent();
     const refused = await this.attempts.hold(plan);
     if (refused) return this.fail(response, refused);
-    this.state.setProgram(pythonProgram(plan.program)?.file ?? plan.program, plan.stateDir);
+    this.state.setProgram(pythonProgram(plan.program)?.file ?? plan.program);
     this.attempts.begin(this.attempts.prepare(plan), (failure) => {
       if (failure) return this.fail(response, describeFailure(failure));
       this.sendResponse(response);

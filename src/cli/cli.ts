@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { StateFileError, type StateRemedy } from '../runtime/errors';
-import { attemptViews, stateViews } from '../runtime/inspect';
+import { attemptViews, editsBeforeAttempts, stateViews } from '../runtime/inspect';
 import { JOURNAL_FILE, JournalStore } from '../runtime/journalStore';
 import { acquireStateLock, StateFolderBusyError, type StateLock } from '../runtime/stateLock';
 import { InputsFileError, readInputsFile } from '../worker/inputsFile';
@@ -203,7 +203,7 @@ function inspectState(cmd: Extract<Command, { name: 'slots' | 'timeline' }>): nu
   } else {
     const attempts = attemptViews(store.timeline());
     if (cmd.json) for (const a of attempts) jsonLine(a);
-    else console.log(timelineTable(attempts));
+    else console.log(timelineTable(attempts, editsBeforeAttempts(store.timeline())));
   }
   return EXIT.done;
 }

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { replayReason } from '../runtime/callPlan';
 import { attemptViews } from '../runtime/inspect';
 import { TimelineLog } from '../runtime/timelineLog';
-import { timelineTable } from './format';
+import { slotsTable, timelineTable } from './format';
 
 describe('timelineTable', () => {
   it('prints a long run of replayed calls as one row with its span, functions and count', () => {
@@ -38,5 +38,46 @@ describe('timelineTable', () => {
       /k#0\/0\/act +0-99999 +lookup, step \(100000 calls\) +replay +SUCCEEDED/,
     );
     assert.match(lines[3], /k#0\/0\/act +100000 +charge +reconcile +SUCCEEDED/);
+  });
+});
+
+describe('slotsTable', () => {
+  it('shows a Python result by its type, readable form and pickle size, never its pickle', () => {
+    const text = slotsTable([
+      {
+        id: 'k#0/0/act',
+        key: 'k',
+        seq: 0,
+        eventIndex: 0,
+        action: 'act',
+        completed: false,
+        slots: [
+          {
+            index: 0,
+            functionId: 'shop.check',
+            argsDigest: 'ab',
+            status: 'SUCCEEDED',
+            result: {
+              $python: { pickle: 'gAWVCgAAAAAAAAA=', type: 'builtins.dict', repr: "{'a': 1}" },
+            },
+          },
+        ],
+      },
+    ]);
+    assert.match(text, /builtins\.dict "\{'a': 1\}" \(11 bytes pickled\)/);
+    assert.doesNotMatch(text, /gAWV/);
+  });
+});
+
+describe('timelineTable and edits', () => {
+  it('prints edits made before any attempt first', () => {
+    const text = timelineTable(
+      [],
+      [{ at: 't', id: 'k#0/0/act', kind: 'drop', index: 0, change: 'dropped 1 slot(s) from #0' }],
+    );
+    assert.equal(
+      text,
+      'edited before any attempt (t): k#0/0/act #0 drop: dropped 1 slot(s) from #0\nno attempts yet',
+    );
   });
 });

@@ -1,5 +1,6 @@
 // Human-readable output of the CLI: aligned tables of slots and attempts, one line per event.
-import type { AttemptView, StateView } from '../runtime/inspect';
+import type { AttemptView, EditView, StateView } from '../runtime/inspect';
+import { pythonValueOf, readablePythonValue } from '../runtime/pythonPayload';
 import { table } from '../runtime/textTable';
 import type { FromWorker } from '../worker/protocol';
 
@@ -8,6 +9,14 @@ export { table };
 function preview(value: unknown, max = 48): string {
   const text = value === undefined ? 'undefined' : JSON.stringify(value);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** A result for the table; a Python value by its type, repr and pickle size (never unpickled). */
+function resultText(result: unknown): string {
+  const python = pythonValueOf({ json: result });
+  if (!python) return preview(result);
+  const bytes = Buffer.byteLength(python.pickle, 'base64');
+  return `${python.type} ${preview(readablePythonValue(python), 32)} (${bytes} bytes pickled)`;
 }
 
 export function slotsTable(states: StateView[]): string {
@@ -20,7 +29,7 @@ export function slotsTable(states: StateView[]): string {
       const payload = slot.error
         ? `${slot.error.name}: ${slot.error.message}`
         : slot.status === 'SUCCEEDED'
-          ? preview(slot.result)
+          ? resultText(slot.result)
           : '';
       rows.push([
         s.id,
@@ -36,9 +45,12 @@ export function slotsTable(states: StateView[]): string {
   return table(rows);
 }
 
-export function timelineTable(attempts: AttemptView[]): string {
-  if (attempts.length === 0) return 'no attempts yet';
-  const out: string[] = [];
+export function timelineTable(attempts: AttemptView[], editsBefore: EditView[] = []): string {
+  const out: string[] = editsBefore.map(
+    (e) =>
+      `edited before any attempt (${e.at}): ${e.id}${e.index === undefined ? '' : ` #${e.index}`} ${e.kind}: ${e.change}`,
+  );
+  if (attempts.length === 0) return [...out, 'no attempts yet'].join('\n');
   for (const a of attempts) {
     out.push(`attempt ${a.attempt} (${a.kind}, ${a.at}): ${a.outcome}`);
     const rows = [['  STATE', '#', 'FUNCTION', 'PATH', 'STATUS']];

@@ -12,7 +12,7 @@ import {
   type DiffSide,
 } from '../runtime/stateDiff';
 import { editStateFolder } from '../runtime/stateEdit';
-import { exportState, importState, writeExport } from '../runtime/stateExport';
+import { agentFileProblem, exportState, importState, writeExport } from '../runtime/stateExport';
 import type { SurgeryCommand } from './surgeryArgs';
 
 type Print = (line: object, text: string) => void;
@@ -106,6 +106,8 @@ export async function runSurgery(cmd: SurgeryCommand): Promise<number> {
     }
     case 'import': {
       const { exported, bytes } = await importState(cmd.file, cmd.state);
+      const problem = cmd.agent === undefined ? undefined : agentFileProblem(exported, cmd.agent);
+      if (problem) warn(cmd.json, print, problem);
       print(
         {
           event: 'import',

@@ -8,7 +8,7 @@ export const SURGERY_USAGE = `  durable-run edit --state DIR --slot STATE_ID#IND
   durable-run fork --state DIR --to DIR2 [--attempt N] [--json]
   durable-run diff --state DIR (--attempts A B | --against DIR2) [--json]
   durable-run export --state DIR --out FILE [--agent AGENT] [--json]
-  durable-run import FILE --state DIR [--json]
+  durable-run import FILE --state DIR [--agent AGENT] [--json]
   durable-run import-flink DUMP --state DIR [--agent NAME] [--actions UUID=NAME,...] [--json]`;
 
 export type SurgeryCommand =
@@ -16,7 +16,7 @@ export type SurgeryCommand =
   | { name: 'fork'; state: string; to: string; attempt?: number; json: boolean }
   | { name: 'diff'; state: string; attempts?: [number, number]; against?: string; json: boolean }
   | { name: 'export'; state: string; out: string; agent?: string; json: boolean }
-  | { name: 'import'; file: string; state: string; json: boolean }
+  | { name: 'import'; file: string; state: string; agent?: string; json: boolean }
   | {
       name: 'import-flink';
       file: string;
@@ -51,7 +51,7 @@ const ALLOWED: Record<SurgeryCommand['name'], string[]> = {
   fork: ['--to', '--attempt'],
   diff: ['--attempts', '--against'],
   export: ['--out', '--agent'],
-  import: [],
+  import: ['--agent'],
   'import-flink': ['--agent', '--actions'],
 };
 
@@ -128,8 +128,8 @@ export function parseSurgeryArgs(name: SurgeryCommand['name'], args: string[]): 
   if (name === 'import' || name === 'import-flink') {
     if (positional.length !== 1)
       throw new UsageError(`${name} needs exactly one ${name === 'import' ? 'FILE' : 'DUMP'}`);
-    if (name === 'import') return { name, file: positional[0], state, json };
     const agent = typeof flags['--agent'] === 'string' ? flags['--agent'] : undefined;
+    if (name === 'import') return { name, file: positional[0], state, agent, json };
     const given = flags['--actions'];
     const actions = typeof given === 'string' ? actionNames(given) : undefined;
     return { name, file: positional[0], state, agent, actions, json };

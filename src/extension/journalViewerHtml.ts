@@ -25,7 +25,7 @@ function payload(slot: JournalFileView['states'][number]['slots'][number]): stri
     ?.$python;
   // A Python value is shown by type and size: only the Python agent host unpickles.
   if (python && typeof python.pickle === 'string')
-    return `${python.repr ?? python.type} (Python ${python.type}, ${Math.floor((python.pickle.length * 3) / 4)} bytes pickled)`;
+    return `${python.repr ?? python.type} (Python ${python.type}, ${Buffer.byteLength(python.pickle, 'base64')} bytes pickled)`;
   return JSON.stringify(slot.result) ?? 'undefined';
 }
 
@@ -47,26 +47,34 @@ function statesSection(view: JournalFileView): string {
   return `<table><thead><tr><th>#</th><th>function</th><th>status</th><th>result / error</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+function editItem(e: JournalFileView['editsBefore'][number]): string {
+  return `<li class="edit">edited ${esc(e.id)}${e.index === undefined ? '' : ` #${e.index}`} (${esc(e.kind)}): ${esc(e.change)} <small>${esc(e.at)}</small></li>`;
+}
+
 function timelineSection(view: JournalFileView): string {
-  if (view.attempts.length === 0) return '<p>No attempts yet.</p>';
-  return view.attempts
-    .map((a) => {
-      const calls = a.calls.map((c) => {
-        const span = c.count === undefined ? `#${c.index}` : `#${c.index}–${c.index + c.count - 1}`;
-        return `<li><span class="path ${esc(c.path)}">${esc(c.path)}</span> ${esc(c.id)} ${span} ${esc(c.functionId)} → ${esc(c.status)}</li>`;
-      });
-      const crash = a.crash
-        ? [
-            `<li class="crash">crash at ${esc(a.crash.point)}${a.crash.id ? ` in ${esc(a.crash.id)}` : ''}</li>`,
-          ]
-        : [];
-      const edits = (a.edits ?? []).map(
-        (e) =>
-          `<li class="edit">edited ${esc(e.id)}${e.index === undefined ? '' : ` #${e.index}`} (${esc(e.kind)}): ${esc(e.change)} <small>${esc(e.at)}</small></li>`,
-      );
-      return `<h3>Attempt ${a.attempt} (${esc(a.kind)}) — ${esc(a.outcome)}</h3><ul>${[...calls, ...crash, ...edits].join('')}</ul>`;
-    })
-    .join('');
+  const before = view.editsBefore.length
+    ? `<h3>Before any attempt</h3><ul>${view.editsBefore.map(editItem).join('')}</ul>`
+    : '';
+  if (view.attempts.length === 0) return `${before}<p>No attempts yet.</p>`;
+  return (
+    before +
+    view.attempts
+      .map((a) => {
+        const calls = a.calls.map((c) => {
+          const span =
+            c.count === undefined ? `#${c.index}` : `#${c.index}–${c.index + c.count - 1}`;
+          return `<li><span class="path ${esc(c.path)}">${esc(c.path)}</span> ${esc(c.id)} ${span} ${esc(c.functionId)} → ${esc(c.status)}</li>`;
+        });
+        const crash = a.crash
+          ? [
+              `<li class="crash">crash at ${esc(a.crash.point)}${a.crash.id ? ` in ${esc(a.crash.id)}` : ''}</li>`,
+            ]
+          : [];
+        const edits = (a.edits ?? []).map(editItem);
+        return `<h3>Attempt ${a.attempt} (${esc(a.kind)}) — ${esc(a.outcome)}</h3><ul>${[...calls, ...crash, ...edits].join('')}</ul>`;
+      })
+      .join('')
+  );
 }
 
 /** The page; `nonce` lets its one style element in (the policy allows no script, no other style). */

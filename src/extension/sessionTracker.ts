@@ -134,6 +134,8 @@ export class SessionTracker implements vscode.Disposable {
 
   refresh(): void {
     if (this.currentId) this.live.get(this.currentId)?.refresher.request();
+    // An ended session's data is the journal's: read again (after an edit of the folder).
+    else if (this.ended) void this.readBack(this.ended);
   }
 
   private started(session: vscode.DebugSession): void {

@@ -29,10 +29,10 @@ export interface StateView {
   seq: number;
   eventIndex: number;
   action: string;
-  completed: boolean;
-  slots: SlotView[];
   /** Where an imported state came from, and the fields kept from there (unknown ones too). */
   imported?: ActionState['imported'];
+  completed: boolean;
+  slots: SlotView[];
 }
 
 /** A result as a view shows it: a Python value's readable form (never unpickled), else plain JSON. */
@@ -155,6 +155,15 @@ export function attemptViews(records: readonly TimelineRecord[]): AttemptView[] 
     } else if (r.op === 'end') view.outcome = r.outcome;
   }
   return [...byNumber.values()].sort((a, b) => a.attempt - b.attempt);
+}
+
+/** Edits made before any attempt ran (an imported folder edited first): no attempt lists them. */
+export function editsBeforeAttempts(records: readonly TimelineRecord[]): EditView[] {
+  return records.flatMap((r) => {
+    if (r.op !== 'edited' || r.attempt !== 0) return [];
+    const { op: _op, attempt: _attempt, ...edit } = r;
+    return [edit];
+  });
 }
 
 /** Decodes a payload into its real value (Map, Date, ...), for debuggers that show types. */

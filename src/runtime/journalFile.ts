@@ -4,7 +4,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { attemptViews, stateViews, type AttemptView, type StateView } from './inspect';
+import {
+  attemptViews,
+  editsBeforeAttempts,
+  stateViews,
+  type AttemptView,
+  type EditView,
+  type StateView,
+} from './inspect';
 import { readHistory, stateAt } from './journalHistory';
 import { JOURNAL_FILE } from './journalStore';
 import { readExport, type ExportFile } from './stateExport';
@@ -15,6 +22,8 @@ export interface JournalFileView {
   agent: string;
   states: StateView[];
   attempts: AttemptView[];
+  /** Edits made before any attempt ran. */
+  editsBefore: EditView[];
   warnings: string[];
   /** For an export: what it says of itself besides the journal. */
   exported?: Omit<ExportFile, 'journal' | 'journalBase64'>;
@@ -29,6 +38,7 @@ function viewOf(dir: string, file: string, kind: JournalFileView['kind']): Journ
     agent: history.agent,
     states: stateViews(store),
     attempts: attemptViews(store.timeline()),
+    editsBefore: editsBeforeAttempts(store.timeline()),
     warnings: history.warnings,
   };
 }

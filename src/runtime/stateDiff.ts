@@ -50,7 +50,7 @@ export function slotPayload(slot: Slot): unknown {
     return {
       python: python.type,
       repr: python.repr,
-      pickleBytes: Math.floor((python.pickle.length * 3) / 4),
+      pickleBytes: Buffer.byteLength(python.pickle, 'base64'),
     };
   if (slot.error) return `${slot.error.name}: ${slot.error.message}`;
   return slot.status === 'SUCCEEDED' ? toPlainJson(slot.result) : undefined;

@@ -3,10 +3,19 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { describe, it } from 'node:test';
+import { attemptViews, editsBeforeAttempts } from './inspect';
 import { JournalStore } from './journalStore';
 import { EditError, editStateFolder, parseSlotRef, planEdit } from './stateEdit';
 import { encodePythonValue } from './pythonPayload';
-import { journalOf, lines, rejectsOpen, writeJournal } from '../../test/support/journal';
+import {
+  init,
+  journalOf,
+  lines,
+  newDir,
+  rejectsOpen,
+  slot0done,
+  writeJournal,
+} from '../../test/support/journal';
 import { STATE_ID, succeeded } from '../../test/support/runtime';
 
 function slotsAfterReopen(dir: string): string[] {
@@ -100,5 +109,27 @@ describe('edits in the journal', () => {
     );
     assert.equal(planEdit(store, { kind: 'pending', id: STATE_ID, index: 1 }).edit.kind, 'pending');
     store.close();
+  });
+
+  it('an edit is listed after the attempt it followed, or before any attempt', async () => {
+    const dir = newDir();
+    const store = JournalStore.open(dir, { agent: 'shop' });
+    store.persist(init);
+    store.persist(slot0done);
+    store.close();
+    await editStateFolder(dir, { kind: 'pending', id: STATE_ID, index: 0 });
+    const timeline = JournalStore.open(dir, { readOnly: true }).timeline();
+    assert.deepEqual(
+      editsBeforeAttempts(timeline).map((e) => `${e.kind} ${e.change}`),
+      ['pending SUCCEEDED → PENDING'],
+    );
+    const later = writeJournal();
+    await editStateFolder(later, { kind: 'drop', id: STATE_ID, index: 1 });
+    const records = JournalStore.open(later, { readOnly: true }).timeline();
+    assert.deepEqual(editsBeforeAttempts(records), []);
+    assert.deepEqual(
+      attemptViews(records)[0].edits?.map((e) => `${e.kind} ${e.change}`),
+      ['drop dropped 1 slot(s) from #1'],
+    );
   });
 });

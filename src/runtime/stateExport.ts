@@ -103,6 +103,22 @@ export function readExport(file: string): { exported: ExportFile; journal: Buffe
   return { exported: value as ExportFile, journal };
 }
 
+/**
+ * Whether `agentFile` is the agent file the export was made with, when the export names one:
+ * a warning when it is not (the recorded calls may not be those its code makes), else undefined.
+ */
+export function agentFileProblem(exported: ExportFile, agentFile: string): string | undefined {
+  if (!exported.agentFile) return undefined;
+  let digest: string;
+  try {
+    digest = sha256(fs.readFileSync(agentFile));
+  } catch (error) {
+    return `cannot read the agent file ${agentFile}: ${(error as Error).message}`;
+  }
+  if (digest === exported.agentFile.sha256) return undefined;
+  return `${agentFile} is not the agent file the state was exported with (${exported.agentFile.name}, sha256 ${exported.agentFile.sha256.slice(0, 12)}…): a recovery replays the recorded calls against this code, and calls that changed are cleared and run again`;
+}
+
 /** Imports an export file into a new state folder (one without a journal). */
 export async function importState(
   file: string,

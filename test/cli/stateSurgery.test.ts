@@ -146,6 +146,22 @@ describe('durable-run edit, then recover', () => {
   });
 });
 
+describe('durable-run --help', () => {
+  it('documents every state surgery command', async () => {
+    const result = await runCli(['--help']);
+    for (const usage of [
+      /durable-run edit --state DIR --slot STATE_ID#INDEX \(--pending \| --succeed JSON \| --fail MESSAGE \| --drop\)/,
+      /durable-run edit --state DIR --action STATE_ID --not-completed/,
+      /durable-run fork --state DIR --to DIR2 \[--attempt N\]/,
+      /durable-run diff --state DIR \(--attempts A B \| --against DIR2\)/,
+      /durable-run export --state DIR --out FILE/,
+      /durable-run import FILE --state DIR/,
+      /durable-run import-flink DUMP --state DIR/,
+    ])
+      assert.match(result.stdout, usage);
+  });
+});
+
 describe('durable-run edit refusals', () => {
   it('is refused while another process holds the state folder, naming it', async () => {
     const s = await setup();
@@ -250,6 +266,15 @@ describe('durable-run fork, diff, export and import', () => {
     assert.deepEqual(
       fs.readFileSync(path.join(copy, 'journal.jsonl')),
       fs.readFileSync(path.join(s.state, 'journal.jsonl')),
+    );
+    const same = await cli(s, ['import', out, '--state', `${copy}-same`, '--agent', AGENT]);
+    assert.doesNotMatch(same.stderr, /warning/);
+    const changed = path.join(s.dir, 'changedAgent.ts');
+    fs.writeFileSync(changed, `${fs.readFileSync(AGENT, 'utf8')}\n// changed\n`);
+    const other = await cli(s, ['import', out, '--state', `${copy}-other`, '--agent', changed]);
+    assert.match(
+      other.stderr,
+      /is not the agent file the state was exported with \(ledgerAgent\.ts/,
     );
     const again = await cli(s, ['import', out, '--state', copy], 2);
     assert.match(again.stderr, /exists already: a fork or an import never overwrites/);

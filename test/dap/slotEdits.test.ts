@@ -75,7 +75,13 @@ describe('slot edits from the debugger', () => {
     });
     await crashed;
     await assertNoWorkerLeft([s.pids[0]], 10_000);
-    const frames = (await s.dc.stackTraceRequest({ threadId: CRASHED_THREAD_ID })).body.stackFrames;
+    // The adapter shows the crashed thread once it has seen the worker die: polled, not timed.
+    let frames: DebugProtocol.StackFrame[] = [];
+    for (let tries = 0; frames.length === 0 && tries < 400; tries++) {
+      frames = (await s.dc.stackTraceRequest({ threadId: CRASHED_THREAD_ID })).body.stackFrames;
+      if (frames.length === 0) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    assert.ok(frames.length > 0, 'the crashed thread shows no frame');
     const slots = await scopeVariables(s, frames[0].id, 'Slots');
     const charge = slots.get('[1]')!;
     assert.match(charge.value, /^charge SUCCEEDED/);
