@@ -54,7 +54,7 @@ describe('bad launch input', () => {
     fs.writeFileSync(file, 'puts 1');
     assert.match(
       await launchError(s, { program: file, inputs: ORDER_INPUTS }),
-      /not a TypeScript or JavaScript file/,
+      /is not a TypeScript, JavaScript or Python file \(\.ts, .*\.py\)/,
     );
   });
 
