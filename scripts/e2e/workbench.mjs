@@ -82,6 +82,15 @@ export async function openFile(page, name, dir) {
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
 }
 
+/** Accepts the row of the open quick pick that starts with `label`, once the pick shows it. */
+export async function pickRow(page, label) {
+  const row = page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+    .filter({ hasText: new RegExp(`^\\s*${escapeRegExp(label)}`) });
+  await row.first().waitFor({ timeout: 30_000 });
+  await row.first().click();
+}
+
 /** Moves the cursor to a line with Go to Line (Ctrl+G), which also scrolls it into view. */
 export async function goToLine(page, line) {
   await page.locator('.editor-instance .monaco-editor .view-lines').first().click();

@@ -14,6 +14,7 @@ import {
   debugConsoleText,
   errorToasts,
   openFolder,
+  pickRow,
   paneRows,
   problemsStatus,
   resizeSidebar,
@@ -85,6 +86,7 @@ export async function run({ page, workspace, screenshot, log }) {
     // 2. Create Sample Agent.
     expect(/Create Sample Agent/.test(steps[1].text), `step 2 is "${steps[1].text}"`);
     await runCommand(page, 'Durable Run: Create Sample Agent');
+    await pickRow(page, 'TypeScript payments agent');
     await page.locator('.tabs-container .tab.active', { hasText: 'agent.ts' }).waitFor();
     for (const f of [
       'payments/agent.ts',

@@ -14,6 +14,7 @@ import {
   goToLine,
   openFile,
   openFolder,
+  pickRow,
   problemsStatus,
   removeAllBreakpoints,
   resizeSidebar,
@@ -138,6 +139,7 @@ export async function run({ page, workspace, screenshot, log }) {
   try {
     await openFolder(page, folder);
     await runCommand(page, 'Durable Run: Create Sample Agent');
+    await pickRow(page, 'TypeScript payments agent');
     await waitUntil(() => existsSync(join(folder, '.vscode', 'launch.json')), 'the sample');
     // The sample opens its agent.ts: once it has, the palette keeps the focus.
     await page.locator('.tabs-container .tab.active', { hasText: 'agent.ts' }).waitFor();
