@@ -31,6 +31,8 @@ import {
 const SAMPLE = fileURLToPath(new URL('../../../samples/payments-python', import.meta.url));
 const AGENT = 'payments_agent.py';
 const SLOTS_VIEW = 'Durable Slots';
+// A Python function's id is module.qualname: the frames name the charge by it.
+const CHARGE = 'payments_agent\\.charge';
 
 function expect(condition, message) {
   if (!condition) throw new Error(message);
@@ -82,7 +84,7 @@ export async function run({ page, workspace, screenshot, log, python }) {
   expect(chargeLine > 0, `${AGENT} has no multi-line ctx.durable_execute( call (the charge)`);
   const atCharge = (phase) =>
     new RegExp(
-      `^charge #\\d+ · ${phase.replace(/[()]/g, '\\$&')} ${AGENT.replace('.', '\\.')} ${chargeLine}:\\d+$`,
+      `^${CHARGE} #\\d+ · ${phase.replace(/[()]/g, '\\$&')} ${AGENT.replace('.', '\\.')} ${chargeLine}:\\d+$`,
     );
   try {
     await stopDebugSessions(page);
@@ -127,7 +129,7 @@ export async function run({ page, workspace, screenshot, log, python }) {
 
     const chargedBefore = chargesOf(folder, 'order-1');
     await toolbarButton(page, 'Step Into').click();
-    await waitForTopFrame(page, /^charge #\d+ · PENDING persisted \(execute\)/);
+    await waitForTopFrame(page, new RegExp(`^${CHARGE} #\\d+ · PENDING persisted \\(execute\\)`));
     expect(chargesOf(folder, 'order-1') === chargedBefore, 'charged before the call ran');
     log('stepped in: PENDING persisted');
     await screenshot('03-pending-persisted');
@@ -147,7 +149,7 @@ export async function run({ page, workspace, screenshot, log, python }) {
 
     // The Python function runs (the card is charged); its outcome is not persisted yet.
     await toolbarButton(page, 'Step Into').click();
-    await waitForTopFrame(page, /^charge #\d+ · function returned \(execute\)/);
+    await waitForTopFrame(page, new RegExp(`^${CHARGE} #\\d+ · function returned \\(execute\\)`));
     expect(
       chargesOf(folder, 'order-1') === chargedBefore + 1,
       'the charge did not reach the ledger when the Python function returned',
@@ -166,7 +168,7 @@ export async function run({ page, workspace, screenshot, log, python }) {
     await waitForTopFrame(
       page,
       new RegExp(
-        `^CRASH at before-outcome · charge #\\d+ ${AGENT.replace('.', '\\.')} ${chargeLine}:\\d+$`,
+        `^CRASH at before-outcome · ${CHARGE} #\\d+ ${AGENT.replace('.', '\\.')} ${chargeLine}:\\d+$`,
       ),
     );
     log('crash reported:', crashLine);
