@@ -191,6 +191,9 @@ export async function run({ page, workspace, screenshot, log, python }) {
       const rows = await paneRows(page, SLOTS_VIEW);
       return rows.some((r) => /charge.*SUCCEEDED · reconciled/.test(r)) ? rows : false;
     }, 'the charge slot SUCCEEDED · reconciled in the Slots view');
+    // VS Code drops a lens refresh that a focus change interrupts and asks again on focus: a
+    // user reading the lens has the editor focused, so the scenario focuses it too.
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
     const lens = await waitUntil(async () => {
       const texts = await page.locator('.editor-instance .codelens-decoration').allInnerTexts();
       return texts.find((t) => /slot #\d+ .*reconciled/.test(t));
