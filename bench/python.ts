@@ -93,7 +93,11 @@ function write(dir: string, name: string, text: string): string {
 
 /** `durable-run ARGS --json`; the exit code is the caller's to judge. */
 function cli(args: string[]): { status: number | null; output: unknown; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args, '--json'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [CLI, ...args, '--json'], {
+    encoding: 'utf8',
+    // --json prints a line per replayed call: 10k of them outgrow the default 1 MB.
+    maxBuffer: 1 << 30,
+  });
   const events = r.stdout
     .split('\n')
     .filter((l) => l.startsWith('{'))
@@ -109,45 +113,44 @@ function inputsFile(dir: string, input: unknown): string {
   return write(dir, 'inputs.jsonl', `${JSON.stringify({ key: 'k', input })}\n`);
 }
 
-/** Per-call microseconds of the agent's own timings, median of `rounds` fresh runs. */
-function perCallUs(
+/** Per-call microseconds of the agent's own timings (plain, durable), in one fresh run. */
+function perCallRun(
   agent: string,
   python: string,
   dir: string,
-  field: 'plainS' | 'durableS',
-  rounds: number[],
-) {
-  return rounds.map((round) => {
-    const state = path.join(dir, `state-${field}-${round}-${path.basename(agent)}`);
-    const r = cli([
-      'run',
-      agent,
-      '--inputs',
-      inputsFile(dir, CALLS),
-      '--state',
-      state,
-      '--python',
-      python,
-    ]);
-    const out = r.output as Record<string, number> | undefined;
-    if (r.status !== 0 || !out)
-      throw new Error(`the call bench run failed (${r.status}): ${r.stderr}`);
-    return (out[field] * 1e6) / CALLS;
-  });
+  name: string,
+): { plainUs: number; durableUs: number } {
+  const state = path.join(dir, name);
+  const r = cli([
+    'run',
+    agent,
+    '--inputs',
+    inputsFile(dir, CALLS),
+    '--state',
+    state,
+    '--python',
+    python,
+  ]);
+  const out = r.output as { plainS?: number; durableS?: number } | undefined;
+  if (r.status !== 0 || out?.durableS === undefined)
+    throw new Error(`the call bench run failed (${r.status}): ${r.stderr}`);
+  const us = (seconds: number) => (seconds * 1e6) / CALLS;
+  return { plainUs: us(out.plainS ?? Number.NaN), durableUs: us(out.durableS) };
 }
 
 function callFigures(python: string, dir: string): void {
-  const py = write(dir, 'py_calls.py', PY_CALLS);
-  const ts = write(dir, 'ts_calls.ts', TS_CALLS);
-  const rounds = [0, 1, 2, 3, 4];
+  const pyAgent = write(dir, 'py_calls.py', PY_CALLS);
+  const tsAgent = write(dir, 'ts_calls.ts', TS_CALLS);
   const pyDurable: number[] = [];
   const pyPlain: number[] = [];
   const tsDurable: number[] = [];
-  // Interleaved, so that both languages see the same machine load.
-  for (const round of rounds) {
-    pyDurable.push(...perCallUs(py, python, dir, 'durableS', [round]));
-    pyPlain.push(...perCallUs(py, python, dir, 'plainS', [round + 100]));
-    tsDurable.push(...perCallUs(ts, python, dir, 'durableS', [round]));
+  // Interleaved, so that both languages see the same machine load; one Python run times
+  // both its plain calls and its durable ones.
+  for (let round = 0; round < 5; round++) {
+    const py = perCallRun(pyAgent, python, dir, `py-${round}`);
+    pyDurable.push(py.durableUs);
+    pyPlain.push(py.plainUs);
+    tsDurable.push(perCallRun(tsAgent, python, dir, `ts-${round}`).durableUs);
   }
   report('python_durable_call_us', median(pyDurable), 'us', median(pyPlain));
   report('python_vs_ts_durable_call_us', median(pyDurable), 'us', median(tsDurable));
@@ -171,7 +174,8 @@ async function replayFigure(python: string, dir: string): Promise<void> {
       '--crash',
       'before-outcome:finish',
     ]);
-    if (crashed.status === 0) throw new Error('the replay bench run did not crash at finish');
+    if (crashed.status === 0 || crashed.status === null)
+      throw new Error('the replay bench run did not crash at finish');
     const journal = path.join(
       state,
       fs.readdirSync(state).find((d) => fs.existsSync(path.join(state, d, JOURNAL_FILE))) ?? '',
