@@ -147,10 +147,10 @@ function callFigures(python: string, dir: string): void {
   // Interleaved, so that both languages see the same machine load; one Python run times
   // both its plain calls and its durable ones.
   for (let round = 0; round < 5; round++) {
-    const py = perCallRun(pyAgent, python, dir, `py-${round}`);
+    const py = perCallRun(pyAgent, python, dir, `calls-py-${round}`);
     pyDurable.push(py.durableUs);
     pyPlain.push(py.plainUs);
-    tsDurable.push(perCallRun(tsAgent, python, dir, `ts-${round}`).durableUs);
+    tsDurable.push(perCallRun(tsAgent, python, dir, `calls-ts-${round}`).durableUs);
   }
   report('python_durable_call_us', median(pyDurable), 'us', median(pyPlain));
   report('python_vs_ts_durable_call_us', median(pyDurable), 'us', median(tsDurable));
