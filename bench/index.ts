@@ -5,6 +5,7 @@ import * as durableCall from './durableCall';
 import * as journal from './journal';
 import * as load from './load';
 import * as parentDeath from './parentDeath';
+import * as python from './python';
 import * as recovery from './recovery';
 import * as stateLock from './stateLock';
 
@@ -17,6 +18,7 @@ const suites: Array<{ run(): Promise<void> }> = [
   activation,
   load,
   parentDeath,
+  python,
 ];
 
 async function main(): Promise<void> {

@@ -16,6 +16,7 @@ import { basename, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildDriver, root } from './buildDriver.mjs';
 import { makeSampleWorkspace } from './workspace.mjs';
+import { preparePython } from '../python/prepare.mjs';
 import {
   CODE_SERVER_VERSION,
   installedCodeServerVersion,
@@ -239,6 +240,21 @@ async function runUiScenarios(context) {
   return { passed, failed };
 }
 
+/**
+ * The venv interpreter the Python agent scenario launches with (made once, cached), or null with
+ * the reason logged: a machine that cannot make it still runs every other scenario.
+ */
+function pythonForScenarios() {
+  const only = process.env.DURABLE_E2E_UI;
+  if (only && !'08-python-agent'.includes(only)) return null;
+  try {
+    return preparePython({ quiet: true });
+  } catch (err) {
+    log(`no Python venv for the Python agent scenario: ${err.message}`);
+    return null;
+  }
+}
+
 async function main() {
   const installed = installedCodeServerVersion();
   if (installed !== CODE_SERVER_VERSION) {
@@ -311,7 +327,7 @@ async function main() {
     }
   }
   if (server.exited() === null) {
-    const ui = await runUiScenarios({ page, workspace, dapLogFile });
+    const ui = await runUiScenarios({ page, workspace, dapLogFile, python: pythonForScenarios() });
     passed += ui.passed;
     failed += ui.failed;
   }
