@@ -11,7 +11,7 @@ from durable_run_host.payload import decode_value
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 
 
-class NeedsCode(Exception):
+class CodedError(Exception):
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)
         self.code = code
@@ -35,7 +35,7 @@ def test_an_error_keeps_an_importable_exception_type():
 
 
 def test_an_error_of_an_unknown_or_unbuildable_type_is_a_runtime_error():
-    for name in ("no_such_module.Boom", None, "builtins.len", f"{__name__}.NeedsCode"):
+    for name in ("no_such_module.Boom", None, "builtins.len", f"{__name__}.CodedError"):
         error = make_exception("declined", name)
         assert type(error) is RuntimeError, name
         assert str(error) == "declined"
