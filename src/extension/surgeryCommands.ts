@@ -91,7 +91,10 @@ async function applyEdit(tracker: SessionTracker, args: EditStateArguments): Pro
             : args.kind === 'fail'
               ? { kind: args.kind, id: args.stateId, index: args.index!, message: args.message! }
               : { kind: args.kind, id: args.stateId, index: args.index! };
-      await adapterBundle().editStateFolder(dir, request, 'VS Code (Durable Run edit)');
+      // No session to name an interpreter: a Python slot is pickled by DURABLE_RUN_PYTHON or python3.
+      const bundle = adapterBundle();
+      const python = bundle.pythonReencoder(undefined);
+      await bundle.editStateFolder(dir, request, 'VS Code (Durable Run edit)', python);
     }
   } catch (error) {
     void vscode.window.showErrorMessage(`Durable Run: the edit was refused: ${errorText(error)}`);
