@@ -125,8 +125,11 @@ async function editSlot(tracker: SessionTracker, node: SlotNode | undefined): Pr
   });
 }
 
-/** Compares two state folders, shown as a read-only text document. */
-async function diffFolders(tracker: SessionTracker): Promise<void> {
+/**
+ * Compares two state folders, shown as a read-only text document. The folders are asked for,
+ * unless given as arguments (another extension, or a test: dialogs cannot be answered there).
+ */
+async function diffFolders(tracker: SessionTracker, given: unknown[]): Promise<void> {
   const pickFolder = async (title: string, start?: string) =>
     (
       await vscode.window.showOpenDialog({
@@ -136,9 +139,12 @@ async function diffFolders(tracker: SessionTracker): Promise<void> {
         defaultUri: start ? vscode.Uri.file(start) : undefined,
       })
     )?.[0]?.fsPath;
-  const left = await pickFolder('Durable Run: the first state folder', tracker.lastStateDir);
+  const [first, second] = given.map((g) => (typeof g === 'string' ? g : undefined));
+  const left =
+    first ?? (await pickFolder('Durable Run: the first state folder', tracker.lastStateDir));
   if (!left) return;
-  const right = await pickFolder('Durable Run: the state folder to compare it with', left);
+  const right =
+    second ?? (await pickFolder('Durable Run: the state folder to compare it with', left));
   if (!right) return;
   try {
     const text = adapterBundle().diffFolders(left, right);
@@ -161,6 +167,8 @@ export function registerSurgeryCommands(tracker: SessionTracker): vscode.Disposa
       if (n?.kind === 'state')
         return applyEdit(tracker, { stateId: n.state.id, kind: 'not-completed' });
     }),
-    vscode.commands.registerCommand(COMMANDS.diffStates, () => diffFolders(tracker)),
+    vscode.commands.registerCommand(COMMANDS.diffStates, (...args: unknown[]) =>
+      diffFolders(tracker, args),
+    ),
   ];
 }

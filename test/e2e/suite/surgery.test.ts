@@ -1,0 +1,96 @@
+// Extension-host suite: state surgery from the Durable Slots view (Edit Slot (What If)…, answered
+// through its quick pick) in a live session after a crash, the recovery taking the path the edit
+// implies, and Compare Two State Folders on the folder before and after the edit.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import {
+  ALICE,
+  answerQuickPick,
+  debugHooks,
+  eventually,
+  isolated,
+  launch,
+  nextStop,
+  recorder,
+  sample,
+  tempDir,
+  terminated,
+} from './support';
+
+interface JournalLine {
+  op: string;
+  id?: string;
+  kind?: string;
+  index?: number;
+  slot?: { functionId: string; status: string };
+}
+
+function journal(stateDir: string): JournalLine[] {
+  return fs
+    .readFileSync(path.join(stateDir, 'journal.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as JournalLine);
+}
+
+describe('State surgery in VS Code', () => {
+  debugHooks();
+
+  it('Edit Slot (What If) drops a crashed charge, the recovery charges again, and Compare shows the edit', async () => {
+    const iso = isolated();
+    const s = await launch({
+      program: sample().agent,
+      inputs: ALICE,
+      stateDir: iso.stateDir,
+      env: iso.env,
+      stopOnEntry: true,
+      crash: { point: 'before-outcome', call: 'charge' },
+    });
+    const entry = await nextStop(s);
+    await s.session.customRequest('continue', { threadId: entry.threadId });
+    await recorder().event('durableRun.crash', s.since);
+    const charge = await eventually(
+      () => journal(iso.stateDir).find((l) => l.op === 'slot' && l.slot?.functionId === 'charge'),
+      'the charge slot in the journal',
+    );
+    const before = tempDir('durable-e2e-before-');
+    fs.cpSync(iso.stateDir, before, { recursive: true });
+    fs.rmSync(path.join(before, 'state.lock'), { force: true });
+    // The Slots view's context menu hands the command its tree node.
+    const node = {
+      kind: 'slot',
+      id: `slot:${charge.id}/${charge.index}`,
+      state: { id: charge.id },
+      slot: { index: charge.index, functionId: 'charge', status: charge.slot?.status },
+    };
+    const picked = vscode.commands.executeCommand('durableRun.editSlot', node);
+    await answerQuickPick(picked, 'Drop it and every slot after it');
+    const edit = await eventually(
+      () => journal(iso.stateDir).find((l) => l.op === 'edit'),
+      'the edit record in the journal',
+    );
+    assert.deepEqual([edit.kind, edit.id, edit.index], ['drop', charge.id, charge.index]);
+
+    const beforeRecover = recorder().mark();
+    await vscode.commands.executeCommand('durableRun.recover');
+    const again = await nextStop(s, beforeRecover);
+    await s.session.customRequest('continue', { threadId: again.threadId });
+    await terminated(s.session);
+    // Dropped, the charge ran again instead of being reconciled: the provider saw two charges.
+    assert.deepEqual(
+      iso.charges().map((c) => c.orderId),
+      ['order-1', 'order-1'],
+    );
+
+    await vscode.commands.executeCommand('durableRun.diffStates', before, iso.stateDir);
+    const text = await eventually(() => {
+      const doc = vscode.window.activeTextEditor?.document;
+      return doc?.isUntitled && doc.getText().includes(charge.id ?? '?')
+        ? doc.getText()
+        : undefined;
+    }, 'the comparison document naming the edited state');
+    assert.match(text, /charge/);
+  });
+});
