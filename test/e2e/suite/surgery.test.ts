@@ -57,7 +57,6 @@ describe('State surgery in VS Code', () => {
     );
     const before = tempDir('durable-e2e-before-');
     fs.cpSync(iso.stateDir, before, { recursive: true });
-    fs.rmSync(path.join(before, 'state.lock'), { force: true });
     // The Slots view's context menu hands the command its tree node.
     const node = {
       kind: 'slot',
