@@ -113,6 +113,9 @@ async function editSlot(tracker: SessionTracker, node: SlotNode | undefined): Pr
   const pick = await showPick(SLOT_EDITS, {
     title: `Edit #${node.slot.index} ${node.slot.functionId} (${node.slot.status})`,
     placeholder: 'What should this slot hold at the next recovery?',
+    // Edits follow a crash, whose frame VS Code then reveals in the editor: focus moving there
+    // used to close the pick, and the edit was silently lost.
+    ignoreFocusOut: true,
   });
   if (!pick) return;
   const details = await detailsOf(pick.edit, node);
