@@ -21,6 +21,9 @@ import {
 
 interface JournalLine {
   op: string;
+  attempt?: number;
+  functionId?: string;
+  path?: string;
   id?: string;
   kind?: string;
   index?: number;
@@ -91,5 +94,48 @@ describe('State surgery in VS Code', () => {
         : undefined;
     }, 'the comparison document naming the edited state');
     assert.match(text, /charge/);
+  });
+
+  it('Mark Action Not Completed after the session makes the next recovery rerun the action, replaying its calls', async () => {
+    const iso = isolated();
+    const first = await launch({
+      program: sample().agent,
+      inputs: ALICE,
+      stateDir: iso.stateDir,
+      env: iso.env,
+    });
+    await terminated(first.session);
+    const id = 'alice#0/0/checkout';
+    assert.ok(
+      journal(iso.stateDir).some((l) => l.op === 'complete' && l.id === id),
+      `${id} completed in attempt 1`,
+    );
+    // No live session: the edit goes to the state folder the Slots view shows, under its lock.
+    await vscode.commands.executeCommand('durableRun.markNotCompleted', {
+      kind: 'state',
+      id: `state:${id}`,
+      state: { id },
+    });
+    const edit = await eventually(
+      () => journal(iso.stateDir).find((l) => l.op === 'edit'),
+      'the edit record in the journal',
+    );
+    assert.deepEqual([edit.kind, edit.id], ['not-completed', id]);
+
+    const second = await launch({
+      program: sample().agent,
+      stateDir: iso.stateDir,
+      env: iso.env,
+      fresh: false,
+    });
+    await terminated(second.session);
+    const rerun = journal(iso.stateDir)
+      .filter((l) => l.op === 'call' && l.attempt === 2 && l.id === id)
+      .map((l) => `${l.functionId} ${l.path}`);
+    assert.deepEqual(rerun, ['priceOrder replay', 'charge replay']);
+    assert.deepEqual(
+      iso.charges().map((c) => c.orderId),
+      ['order-1'],
+    );
   });
 });
