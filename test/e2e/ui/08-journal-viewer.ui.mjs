@@ -3,7 +3,7 @@
 // the timeline with the edit made after the attempt, hold no script, and run nothing (no debug
 // session, no new charge in the ledger, the journal unchanged).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommand } from '../../../scripts/e2e/codeServer.mjs';
@@ -51,26 +51,32 @@ export async function run({ page, workspace, screenshot, log }) {
   await runCommand(page, 'View: Close All Editors');
   const ledger = join(workspace, 'viewer-ledger.jsonl');
   const state = join(workspace, 'viewer-state');
+  const exportFile = join(workspace, 'viewer.durable.json');
   const env = { ...process.env, PAYMENTS_LEDGER: ledger };
   const cli = (...args) => execFileSync(process.execPath, [CLI, ...args], { cwd: workspace, env });
-  cli('run', 'agent.ts', '--inputs', 'inputs.jsonl', '--state', state, '--fresh');
-  cli('edit', '--state', state, '--slot', `${STATE_ID}#1`, '--pending');
-  cli('export', '--state', state, '--out', join(workspace, 'viewer.durable.json'));
-  const journal = join(state, 'journal.jsonl');
-  const journalBefore = lines(journal);
-  const ledgerBefore = lines(ledger);
+  try {
+    cli('run', 'agent.ts', '--inputs', 'inputs.jsonl', '--state', state, '--fresh');
+    cli('edit', '--state', state, '--slot', `${STATE_ID}#1`, '--pending');
+    cli('export', '--state', state, '--out', exportFile);
+    const journal = join(state, 'journal.jsonl');
+    const journalBefore = lines(journal);
+    const ledgerBefore = lines(ledger);
 
-  await openByName(page, 'viewer.durable.json');
-  const exported = await viewerShows(page, 'viewer.durable.json', 'exported state');
-  await screenshot('08-viewer-export');
-  log('exported file shown:', exported.split('\n').slice(0, 3).join(' | '));
+    await openByName(page, 'viewer.durable.json');
+    const exported = await viewerShows(page, 'viewer.durable.json', 'exported state');
+    await screenshot('08-viewer-export');
+    log('exported file shown:', exported.split('\n').slice(0, 3).join(' | '));
 
-  await openByName(page, 'journal.jsonl', 'viewer-state');
-  await viewerShows(page, 'journal.jsonl', 'journal');
-  await screenshot('08-viewer-journal');
+    await openByName(page, 'journal.jsonl', 'viewer-state');
+    await viewerShows(page, 'journal.jsonl', 'journal');
+    await screenshot('08-viewer-journal');
 
-  await waitForNoDebugSession(page);
-  expect(lines(ledger) === ledgerBefore, 'opening the files charged again: something ran');
-  expect(lines(journal) === journalBefore, 'opening the journal changed it');
-  await runCommand(page, 'View: Close All Editors');
+    await waitForNoDebugSession(page);
+    expect(lines(ledger) === ledgerBefore, 'opening the files charged again: something ran');
+    expect(lines(journal) === journalBefore, 'opening the journal changed it');
+    await runCommand(page, 'View: Close All Editors');
+  } finally {
+    // The workspace is shared with the scenarios after this one: leave it as it was.
+    for (const made of [state, exportFile, ledger]) rmSync(made, { recursive: true, force: true });
+  }
 }
