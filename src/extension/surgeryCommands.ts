@@ -128,6 +128,10 @@ async function editSlot(tracker: SessionTracker, node: SlotNode | undefined): Pr
   });
 }
 
+const DIFF_SCHEME = 'durable-run-diff';
+const diffTexts = new Map<string, string>();
+let diffCount = 0;
+
 /**
  * Compares two state folders, shown as a read-only text document. The folders are asked for,
  * unless given as arguments (another extension, or a test: dialogs cannot be answered there).
@@ -151,7 +155,15 @@ async function diffFolders(tracker: SessionTracker, given: unknown[]): Promise<v
   if (!right) return;
   try {
     const text = adapterBundle().diffFolders(left, right);
-    const doc = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
+    // A read-only document of its own scheme, not an untitled one: an untitled document is dirty,
+    // and the next F5 (debug.saveBeforeStart) then stops on a Save As dialog.
+    const uri = vscode.Uri.from({
+      scheme: DIFF_SCHEME,
+      path: `/${path.basename(left)} vs ${path.basename(right)}.txt`,
+      query: String(++diffCount),
+    });
+    diffTexts.set(uri.toString(), text);
+    const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc, { preview: true });
   } catch (error) {
     void vscode.window.showErrorMessage(
@@ -170,6 +182,10 @@ export function registerSurgeryCommands(tracker: SessionTracker): vscode.Disposa
       if (n?.kind === 'state')
         return applyEdit(tracker, { stateId: n.state.id, kind: 'not-completed' });
     }),
+    vscode.workspace.registerTextDocumentContentProvider(DIFF_SCHEME, {
+      provideTextDocumentContent: (uri) => diffTexts.get(uri.toString()) ?? '',
+    }),
+    vscode.workspace.onDidCloseTextDocument((doc) => diffTexts.delete(doc.uri.toString())),
     vscode.commands.registerCommand(COMMANDS.diffStates, (...args: unknown[]) =>
       diffFolders(tracker, args),
     ),

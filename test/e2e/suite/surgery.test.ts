@@ -24,10 +24,25 @@ interface JournalLine {
   attempt?: number;
   functionId?: string;
   path?: string;
+  /** A `calls` record (a run of alike calls): each function with its count. */
+  functions?: Array<[string, number]>;
   id?: string;
   kind?: string;
   index?: number;
   slot?: { functionId: string; status: string };
+}
+
+/** Awaits `work`, failing with `what` when it takes longer than `ms` (a hang names its step). */
+async function step<T>(what: string, work: Thenable<T>, ms = 60_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([Promise.resolve(work), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function journal(stateDir: string): JournalLine[] {
@@ -89,7 +104,9 @@ describe('State surgery in VS Code', () => {
     await vscode.commands.executeCommand('durableRun.diffStates', before, iso.stateDir);
     const text = await eventually(() => {
       const doc = vscode.window.activeTextEditor?.document;
-      return doc?.isUntitled && doc.getText().includes(charge.id ?? '?')
+      return doc?.uri.scheme === 'durable-run-diff' &&
+        !doc.isDirty &&
+        doc.getText().includes(charge.id ?? '?')
         ? doc.getText()
         : undefined;
     }, 'the comparison document naming the edited state');
@@ -104,34 +121,40 @@ describe('State surgery in VS Code', () => {
       stateDir: iso.stateDir,
       env: iso.env,
     });
-    await terminated(first.session);
+    await step('the first session ends', terminated(first.session), 100_000);
     const id = 'alice#0/0/checkout';
     assert.ok(
       journal(iso.stateDir).some((l) => l.op === 'complete' && l.id === id),
       `${id} completed in attempt 1`,
     );
     // No live session: the edit goes to the state folder the Slots view shows, under its lock.
-    await vscode.commands.executeCommand('durableRun.markNotCompleted', {
-      kind: 'state',
-      id: `state:${id}`,
-      state: { id },
-    });
+    await step(
+      'Mark Action Not Completed',
+      vscode.commands.executeCommand('durableRun.markNotCompleted', {
+        kind: 'state',
+        id: `state:${id}`,
+        state: { id },
+      }),
+    );
     const edit = await eventually(
       () => journal(iso.stateDir).find((l) => l.op === 'edit'),
       'the edit record in the journal',
     );
     assert.deepEqual([edit.kind, edit.id], ['not-completed', id]);
 
-    const second = await launch({
-      program: sample().agent,
-      stateDir: iso.stateDir,
-      env: iso.env,
-      fresh: false,
-    });
-    await terminated(second.session);
+    const second = await step(
+      'the recovery starts',
+      launch({ program: sample().agent, stateDir: iso.stateDir, env: iso.env, fresh: false }),
+    );
+    await step('the recovery ends', terminated(second.session), 100_000);
+    // Replayed calls are journaled in runs (`calls` records), executed ones one by one.
     const rerun = journal(iso.stateDir)
-      .filter((l) => l.op === 'call' && l.attempt === 2 && l.id === id)
-      .map((l) => `${l.functionId} ${l.path}`);
+      .filter((l) => (l.op === 'call' || l.op === 'calls') && l.attempt === 2 && l.id === id)
+      .flatMap((l) =>
+        l.op === 'calls'
+          ? (l.functions ?? []).map(([f]) => `${f} ${l.path}`)
+          : [`${l.functionId} ${l.path}`],
+      );
     assert.deepEqual(rerun, ['priceOrder replay', 'charge replay']);
     assert.deepEqual(
       iso.charges().map((c) => c.orderId),
