@@ -1,5 +1,7 @@
 """Entry point: ``python -m durable_run_host``, started by the Node worker only.
 
+``python -m durable_run_host encode`` is the one-shot re-encoder of state surgery (encode.py).
+
 Checks first that Flink Agents is importable, so that a wrong interpreter gives the worker a clear
 message (what to install, into which interpreter) instead of a traceback.
 """
@@ -13,6 +15,10 @@ from .channel import Channel
 
 
 def main() -> None:
+    if sys.argv[1:] == ["encode"]:
+        from .encode import main as encode
+
+        sys.exit(encode())
     channel = Channel.over_stdio()
     try:
         # Flink Agents first: it is what the user must install (cloudpickle comes with it).

@@ -13,6 +13,7 @@ export { slotsBody } from './viewData';
 export { JournalStore } from '../runtime/journalStore';
 export { attemptViews, stateViews } from '../runtime/inspect';
 export { editStateFolder } from '../runtime/stateEdit';
+export { pythonReencoder } from '../worker/python/pythonEncoder';
 export { diffFolders } from '../runtime/stateDiff';
 export { openJournalFile } from '../runtime/journalFile';
 

@@ -5,6 +5,8 @@
 // the lock the session holds, or takes the lock when the session has let go.
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { EditKind } from '../runtime/actionState';
+import type { Encoded } from '../runtime/codec';
+import { pythonValueOf, readablePythonValue } from '../runtime/pythonPayload';
 import {
   EditError,
   editJournal,
@@ -13,6 +15,7 @@ import {
   type EditRequest,
   type PlannedEdit,
 } from '../runtime/stateEdit';
+import { pythonReencoder } from '../worker/python/pythonEncoder';
 import type { Attempts } from './attempts';
 import type { Outcome } from './executionControl';
 
@@ -106,9 +109,15 @@ function running(attempts: Attempts): string | undefined {
 /** Writes the edit; the session's own lock covers it while the session holds the folder. */
 async function write(host: EditHost, request: EditRequest): Promise<PlannedEdit> {
   const { plan } = host.attempts;
+  const python = pythonReencoder(plan!.python);
   const planned = host.attempts.holdsFolder
-    ? editJournal(plan!.stateDir, request)
-    : await editStateFolder(plan!.stateDir, request, 'a durable-agent debug session (edit)');
+    ? await editJournal(plan!.stateDir, request, python)
+    : await editStateFolder(
+        plan!.stateDir,
+        request,
+        'a durable-agent debug session (edit)',
+        python,
+      );
   for (const w of planned.warnings) host.say(`warning: ${w}\n`);
   host.changed(request.id);
   return planned;
@@ -142,6 +151,12 @@ export async function setSlotExpression(
   return setSlot(host, slot, match[2], args.value);
 }
 
+/** A result as the Variables view shows it: a Python value by its readable form. */
+function shown(result: Encoded | undefined): unknown {
+  const python = pythonValueOf(result);
+  return python ? readablePythonValue(python) : result?.json;
+}
+
 async function setSlot(
   host: EditHost,
   slot: { stateId: string; index: number },
@@ -158,7 +173,7 @@ async function setSlot(
     name === 'status'
       ? (became?.status ?? '')
       : name === 'result'
-        ? JSON.stringify(became?.result?.json)
+        ? JSON.stringify(shown(became?.result))
         : `Error: ${became?.error?.message ?? ''}`;
   return { body: { value } };
 }

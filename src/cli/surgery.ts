@@ -13,6 +13,7 @@ import {
 } from '../runtime/stateDiff';
 import { editStateFolder } from '../runtime/stateEdit';
 import { agentFileProblem, exportState, importState, writeExport } from '../runtime/stateExport';
+import { pythonReencoder } from '../worker/python/pythonEncoder';
 import type { SurgeryCommand } from './surgeryArgs';
 
 type Print = (line: object, text: string) => void;
@@ -71,7 +72,12 @@ export async function runSurgery(cmd: SurgeryCommand): Promise<number> {
   const print = printer(cmd.json);
   switch (cmd.name) {
     case 'edit': {
-      const { edit, warnings } = await editStateFolder(cmd.state, cmd.edit);
+      const { edit, warnings } = await editStateFolder(
+        cmd.state,
+        cmd.edit,
+        'durable-run edit',
+        pythonReencoder(cmd.python),
+      );
       for (const w of warnings) warn(cmd.json, print, w);
       print({ event: 'edit', ...edit }, `edited ${describeEdit(edit)}`);
       return 0;

@@ -3,7 +3,7 @@
 import { parseJsonValue, parseSlotRef, EditError, type EditRequest } from '../runtime/stateEdit';
 import { splitFlags, UsageError, type Flags } from './flags';
 
-export const SURGERY_USAGE = `  durable-run edit --state DIR --slot STATE_ID#INDEX (--pending | --succeed JSON | --fail MESSAGE | --drop) [--json]
+export const SURGERY_USAGE = `  durable-run edit --state DIR --slot STATE_ID#INDEX (--pending | --succeed JSON | --fail MESSAGE | --drop) [--python PATH] [--json]
   durable-run edit --state DIR --action STATE_ID --not-completed [--json]
   durable-run fork --state DIR --to DIR2 [--attempt N] [--json]
   durable-run diff --state DIR (--attempts A B | --against DIR2) [--json]
@@ -12,7 +12,7 @@ export const SURGERY_USAGE = `  durable-run edit --state DIR --slot STATE_ID#IND
   durable-run import-flink DUMP --state DIR [--agent NAME] [--actions UUID=NAME,...] [--json]`;
 
 export type SurgeryCommand =
-  | { name: 'edit'; state: string; edit: EditRequest; json: boolean }
+  | { name: 'edit'; state: string; edit: EditRequest; python?: string; json: boolean }
   | { name: 'fork'; state: string; to: string; attempt?: number; json: boolean }
   | { name: 'diff'; state: string; attempts?: [number, number]; against?: string; json: boolean }
   | { name: 'export'; state: string; out: string; agent?: string; json: boolean }
@@ -44,10 +44,20 @@ const TAKES_VALUE = new Set([
   '--out',
   '--agent',
   '--actions',
+  '--python',
 ]);
 const BARE = new Set(['--json', '--pending', '--drop', '--not-completed']);
 const ALLOWED: Record<SurgeryCommand['name'], string[]> = {
-  edit: ['--slot', '--action', '--pending', '--succeed', '--fail', '--drop', '--not-completed'],
+  edit: [
+    '--slot',
+    '--action',
+    '--pending',
+    '--succeed',
+    '--fail',
+    '--drop',
+    '--not-completed',
+    '--python',
+  ],
   fork: ['--to', '--attempt'],
   diff: ['--attempts', '--against'],
   export: ['--out', '--agent'],
@@ -96,7 +106,8 @@ function parseEdit(state: string, flags: Flags, json: boolean): SurgeryCommand {
         : change === '--fail'
           ? { kind: 'fail', id, index, message: String(flags['--fail']) }
           : { kind: change === '--pending' ? 'pending' : 'drop', id, index };
-    return { name: 'edit', state, edit, json };
+    const python = typeof flags['--python'] === 'string' ? flags['--python'] : undefined;
+    return { name: 'edit', state, edit, ...(python === undefined ? {} : { python }), json };
   } catch (error) {
     if (error instanceof EditError) throw new UsageError(error.message);
     throw error;

@@ -91,7 +91,10 @@ async function applyEdit(tracker: SessionTracker, args: EditStateArguments): Pro
             : args.kind === 'fail'
               ? { kind: args.kind, id: args.stateId, index: args.index!, message: args.message! }
               : { kind: args.kind, id: args.stateId, index: args.index! };
-      await adapterBundle().editStateFolder(dir, request, 'VS Code (Durable Run edit)');
+      // No session to name an interpreter: a Python slot is pickled by DURABLE_RUN_PYTHON or python3.
+      const bundle = adapterBundle();
+      const python = bundle.pythonReencoder(undefined);
+      await bundle.editStateFolder(dir, request, 'VS Code (Durable Run edit)', python);
     }
   } catch (error) {
     void vscode.window.showErrorMessage(`Durable Run: the edit was refused: ${errorText(error)}`);
@@ -110,6 +113,9 @@ async function editSlot(tracker: SessionTracker, node: SlotNode | undefined): Pr
   const pick = await showPick(SLOT_EDITS, {
     title: `Edit #${node.slot.index} ${node.slot.functionId} (${node.slot.status})`,
     placeholder: 'What should this slot hold at the next recovery?',
+    // Edits follow a crash, whose frame VS Code then reveals in the editor: focus moving there
+    // used to close the pick, and the edit was silently lost.
+    ignoreFocusOut: true,
   });
   if (!pick) return;
   const details = await detailsOf(pick.edit, node);
@@ -122,8 +128,15 @@ async function editSlot(tracker: SessionTracker, node: SlotNode | undefined): Pr
   });
 }
 
-/** Compares two state folders, shown as a read-only text document. */
-async function diffFolders(tracker: SessionTracker): Promise<void> {
+const DIFF_SCHEME = 'durable-run-diff';
+const diffTexts = new Map<string, string>();
+let diffCount = 0;
+
+/**
+ * Compares two state folders, shown as a read-only text document. The folders are asked for,
+ * unless given as arguments (another extension, or a test: dialogs cannot be answered there).
+ */
+async function diffFolders(tracker: SessionTracker, given: unknown[]): Promise<void> {
   const pickFolder = async (title: string, start?: string) =>
     (
       await vscode.window.showOpenDialog({
@@ -133,13 +146,24 @@ async function diffFolders(tracker: SessionTracker): Promise<void> {
         defaultUri: start ? vscode.Uri.file(start) : undefined,
       })
     )?.[0]?.fsPath;
-  const left = await pickFolder('Durable Run: the first state folder', tracker.lastStateDir);
+  const [first, second] = given.map((g) => (typeof g === 'string' ? g : undefined));
+  const left =
+    first ?? (await pickFolder('Durable Run: the first state folder', tracker.lastStateDir));
   if (!left) return;
-  const right = await pickFolder('Durable Run: the state folder to compare it with', left);
+  const right =
+    second ?? (await pickFolder('Durable Run: the state folder to compare it with', left));
   if (!right) return;
   try {
     const text = adapterBundle().diffFolders(left, right);
-    const doc = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
+    // A read-only document of its own scheme, not an untitled one: an untitled document is dirty,
+    // and the next F5 (debug.saveBeforeStart) then stops on a Save As dialog.
+    const uri = vscode.Uri.from({
+      scheme: DIFF_SCHEME,
+      path: `/${path.basename(left)} vs ${path.basename(right)}.txt`,
+      query: String(++diffCount),
+    });
+    diffTexts.set(uri.toString(), text);
+    const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc, { preview: true });
   } catch (error) {
     void vscode.window.showErrorMessage(
@@ -158,6 +182,12 @@ export function registerSurgeryCommands(tracker: SessionTracker): vscode.Disposa
       if (n?.kind === 'state')
         return applyEdit(tracker, { stateId: n.state.id, kind: 'not-completed' });
     }),
-    vscode.commands.registerCommand(COMMANDS.diffStates, () => diffFolders(tracker)),
+    vscode.workspace.registerTextDocumentContentProvider(DIFF_SCHEME, {
+      provideTextDocumentContent: (uri) => diffTexts.get(uri.toString()) ?? '',
+    }),
+    vscode.workspace.onDidCloseTextDocument((doc) => diffTexts.delete(doc.uri.toString())),
+    vscode.commands.registerCommand(COMMANDS.diffStates, (...args: unknown[]) =>
+      diffFolders(tracker, args),
+    ),
   ];
 }

@@ -5,8 +5,14 @@ import * as fs from 'node:fs';
 import { describe, it } from 'node:test';
 import { attemptViews, editsBeforeAttempts } from './inspect';
 import { JournalStore } from './journalStore';
-import { EditError, editStateFolder, parseSlotRef, planEdit } from './stateEdit';
-import { encodePythonValue } from './pythonPayload';
+import {
+  EditError,
+  editStateFolder,
+  parseSlotRef,
+  planEdit,
+  type PythonReencoder,
+} from './stateEdit';
+import { encodePythonError, encodePythonValue, pythonErrorOf } from './pythonPayload';
 import {
   init,
   journalOf,
@@ -109,6 +115,39 @@ describe('edits in the journal', () => {
     );
     assert.equal(planEdit(store, { kind: 'pending', id: STATE_ID, index: 1 }).edit.kind, 'pending');
     store.close();
+  });
+
+  it("a new error for a Python slot asks the re-encoder for the slot's current exception type", async () => {
+    const dir = writeJournal();
+    const store = JournalStore.open(dir);
+    const raised = { pickle: 'gAU=', type: 'bank.Declined', repr: "Declined('no')" };
+    store.persist({
+      op: 'slot',
+      id: STATE_ID,
+      index: 1,
+      slot: {
+        functionId: 'mail',
+        argsDigest: succeeded('mail', [], null).argsDigest,
+        status: 'FAILED',
+        error: encodePythonError(raised, 'no', undefined),
+      },
+    });
+    store.close();
+    const asked: Array<[string, string | undefined]> = [];
+    const reencoder: PythonReencoder = {
+      value: () => Promise.reject(new Error('not asked for a value')),
+      error: (message, type) => {
+        asked.push([message, type]);
+        return Promise.resolve({ pickle: 'gAV=', type: 'bank.Declined', repr: "Declined('late')" });
+      },
+    };
+    const request = { kind: 'fail' as const, id: STATE_ID, index: 1, message: 'late' };
+    const { edit } = await editStateFolder(dir, request, 'test', reencoder);
+    assert.deepEqual(asked, [['late', 'bank.Declined']]);
+    const error = edit.became.slots?.[0]?.error;
+    assert.equal(error?.name, 'Declined');
+    assert.equal(error?.message, 'late');
+    assert.equal(pythonErrorOf(error)?.pickle, 'gAV=');
   });
 
   it('an edit is listed after the attempt it followed, or before any attempt', async () => {

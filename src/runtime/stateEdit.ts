@@ -1,14 +1,22 @@
 // State surgery: turning a person's request ("make this slot PENDING", "give it another result")
 // into an edit record, checked against the state first so bad input writes nothing, and writing
-// it to a state folder under the folder's one-writer lock. The edit is appended to the journal
+// it to a state folder under the folder's one-writer lock. A Python slot's new result or error is
+// pickled by the Python host through a PythonReencoder the caller passes in (this layer spawns
+// nothing). The edit is appended to the journal
 // (history is never rewritten); loading the journal applies it like any other mutation.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ActionState, Slot, StateEdit } from './actionState';
-import { encode } from './codec';
+import { encode, type Encoded, type EncodedError } from './codec';
 import { StateFileError } from './errors';
 import { JOURNAL_FILE, JournalStore } from './journalStore';
-import { pythonValueOf, pythonErrorOf } from './pythonPayload';
+import {
+  encodePythonError,
+  encodePythonValue,
+  pythonErrorOf,
+  pythonValueOf,
+  type PythonValue,
+} from './pythonPayload';
 import { acquireStateLock } from './stateLock';
 import type { StateStore } from './stateStore';
 
@@ -63,13 +71,53 @@ function slotOf(state: ActionState, index: number): Slot {
   throw new EditError(`action state ${state.id} has no slot ${index}: ${range}`);
 }
 
-/** Result and error edits would need the Python host to pickle the new value: refused here. */
+/** Pickles a new result or error for a Python slot: only the Python agent host can. */
+export interface PythonReencoder {
+  /** The JSON value as a pickled Python value. */
+  value(json: unknown): Promise<PythonValue>;
+  /** An exception carrying the message, of `type` when it can be built, else RuntimeError. */
+  error(message: string, type: string | undefined): Promise<PythonValue>;
+}
+
+/** A Python slot's new result or error, pickled before the edit is planned. */
+export interface Reencoded {
+  result?: Encoded;
+  error?: EncodedError;
+}
+
+/** Result and error edits need the Python host to pickle the new value: refused without one. */
 function refusePython(state: ActionState, index: number, slot: Slot): void {
   const python = pythonValueOf(slot.result) ?? pythonErrorOf(slot.error);
   if (python)
     throw new EditError(
-      `slot ${index} of ${state.id} holds a Python value (${python.type}): only the Python agent host can pickle a new result or error for it; make it PENDING or drop it instead`,
+      `slot ${index} of ${state.id} holds a Python value (${python.type}): only the Python agent host can pickle a new result or error for it, and none was given; give the interpreter (durable-run edit --python PATH, or DURABLE_RUN_PYTHON), or make the slot PENDING or drop it instead`,
     );
+}
+
+function checkMessage(message: string): void {
+  if (message.trim() === '') throw new EditError('the new error needs a message (--fail MESSAGE)');
+}
+
+/**
+ * Pickles the new result or error when the request gives one to a slot holding a Python value;
+ * undefined for every other request (nothing to pickle).
+ */
+export async function reencodeForPython(
+  store: StateStore,
+  request: EditRequest,
+  encoder: PythonReencoder | undefined,
+): Promise<Reencoded | undefined> {
+  if (request.kind !== 'succeed' && request.kind !== 'fail') return undefined;
+  const state = stateOf(store, request.id);
+  const slot = slotOf(state, request.index);
+  const current = pythonErrorOf(slot.error);
+  if (!pythonValueOf(slot.result) && !current) return undefined;
+  if (!encoder) return undefined; // planEdit refuses, saying how to give one
+  if (request.kind === 'succeed')
+    return { result: encodePythonValue(await encoder.value(request.result)) };
+  checkMessage(request.message);
+  const exception = await encoder.error(request.message, current?.type);
+  return { error: encodePythonError(exception, request.message, undefined) };
 }
 
 export interface PlannedEdit {
@@ -79,7 +127,12 @@ export interface PlannedEdit {
 }
 
 /** The edit a request makes to the store's state, or an EditError; changes nothing. */
-export function planEdit(store: StateStore, request: EditRequest, at = new Date()): PlannedEdit {
+export function planEdit(
+  store: StateStore,
+  request: EditRequest,
+  at = new Date(),
+  python?: Reencoded,
+): PlannedEdit {
   const state = stateOf(store, request.id);
   const base = { op: 'edit' as const, id: state.id, kind: request.kind, at: at.toISOString() };
   const warnings: string[] = [];
@@ -105,13 +158,14 @@ export function planEdit(store: StateStore, request: EditRequest, at = new Date(
       throw new EditError(`slot ${index} of ${state.id} is PENDING already`);
     became = [{ ...keep, status: 'PENDING' }];
   } else if (request.kind === 'succeed') {
-    refusePython(state, index, slot);
-    became = [{ ...keep, status: 'SUCCEEDED', result: encode(request.result, 'the new result') }];
+    if (!python?.result) refusePython(state, index, slot);
+    const result = python?.result ?? encode(request.result, 'the new result');
+    became = [{ ...keep, status: 'SUCCEEDED', result }];
   } else if (request.kind === 'fail') {
-    refusePython(state, index, slot);
-    if (request.message.trim() === '')
-      throw new EditError('the new error needs a message (--fail MESSAGE)');
-    became = [{ ...keep, status: 'FAILED', error: { name: 'Error', message: request.message } }];
+    if (!python?.error) refusePython(state, index, slot);
+    checkMessage(request.message);
+    const error = python?.error ?? { name: 'Error', message: request.message };
+    became = [{ ...keep, status: 'FAILED', error }];
   } else became = [];
   if (state.completed)
     warnings.push(
@@ -129,11 +183,12 @@ export async function editStateFolder(
   stateDir: string,
   request: EditRequest,
   command = 'durable-run edit',
+  python?: PythonReencoder,
 ): Promise<PlannedEdit> {
   journalOrFail(stateDir);
   const lock = await acquireStateLock(stateDir, command);
   try {
-    return editJournal(stateDir, request);
+    return await editJournal(stateDir, request, python);
   } finally {
     await lock.release();
   }
@@ -152,11 +207,16 @@ function journalOrFail(stateDir: string): void {
  * Writes one edit to a state folder whose lock the caller holds already (a debug session holds
  * its folder for its whole life, and edits only while no attempt runs).
  */
-export function editJournal(stateDir: string, request: EditRequest): PlannedEdit {
+export async function editJournal(
+  stateDir: string,
+  request: EditRequest,
+  python?: PythonReencoder,
+): Promise<PlannedEdit> {
   journalOrFail(stateDir);
   const store = JournalStore.open(stateDir);
   try {
-    const planned = planEdit(store, request);
+    const reencoded = await reencodeForPython(store, request, python);
+    const planned = planEdit(store, request, new Date(), reencoded);
     store.persist(planned.edit);
     return { ...planned, warnings: [...store.warnings, ...planned.warnings] };
   } finally {

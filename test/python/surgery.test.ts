@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import {
   callPaths,
+  eventsOf,
   ledgerCounts,
   runCli,
   tempDir,
@@ -86,14 +87,59 @@ describe('state surgery with a Python agent', { skip }, () => {
     assert.equal(ledgerCounts(c.ledger)['charge:a1'], 1);
   });
 
-  it('another result or error for a pickled value is refused: only the Python host pickles', async () => {
+  it('a new result for a pickled value is pickled by the Python host and replayed to the agent', async () => {
     const c = await crashed();
+    await edit(c, '--slot', `${STATE}#0`, '--succeed', '{"account":"a1","charged":99}');
+    const result = await recover(c);
+    assert.deepEqual(payCalls(result), [
+      'acct1 pay_sync_rec#0 ledger_agent.charge replay SUCCEEDED',
+    ]);
+    // The agent sent what durable_execute handed it: a dict equal to the edited value.
+    const outputs = eventsOf(result, 'output').map((e) => e.output);
+    assert.deepEqual(outputs, [{ account: 'a1', charged: 99 }]);
+    assert.equal(ledgerCounts(c.ledger)['charge:a1'], 1);
+  });
+
+  it('a new error for a pickled value is raised again in the agent with that message', async () => {
+    const c = await crashed();
+    await edit(c, '--slot', `${STATE}#0`, '--fail', 'card declined', '--python', PYTHON);
     const result = await cli(
       c,
-      ['edit', '--state', c.state, '--slot', `${STATE}#0`, '--fail', 'x'],
-      2,
+      ['recover', AGENT, '--state', c.state, '--python', PYTHON, '--json'],
+      1,
     );
-    assert.match(result.stderr, /holds a Python value \(builtins\.dict\)/);
+    assert.deepEqual(payCalls(result), ['acct1 pay_sync_rec#0 ledger_agent.charge replay FAILED']);
+    const [done] = eventsOf(result, 'done') as unknown as Array<{
+      failures: Array<{ action: string; error: { name: string; message: string } }>;
+    }>;
+    assert.deepEqual(
+      done?.failures.map((f) => [f.action, f.error.name, f.error.message]),
+      [['pay_sync_rec', 'RuntimeError', 'card declined']],
+    );
+    assert.equal(ledgerCounts(c.ledger)['charge:a1'], 1);
+  });
+
+  it('a new result for a pickled value with no Python to pickle it is refused, saying how', async () => {
+    const c = await crashed();
+    const result = await runCli(
+      [
+        'edit',
+        '--state',
+        c.state,
+        '--slot',
+        `${STATE}#0`,
+        '--succeed',
+        '1',
+        '--python',
+        '/nonexistent/python',
+      ],
+      { timeoutMs: 60_000 },
+    );
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(
+      result.stderr,
+      /pickled by Python, but the Python interpreter \/nonexistent\/python/,
+    );
   });
 
   it('a Flink Agents dump with a cloudpickle digest is imported and recovered through the reconciler', async () => {
