@@ -241,6 +241,14 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`durable-run slots --json | head`) closes the pipe: that ends this
+// command as it ends any other, quietly, not with an internal error. A run's worker dies with it,
+// and a recovery continues from what it persisted.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

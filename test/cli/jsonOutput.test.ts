@@ -2,9 +2,12 @@
 // `timeline --json`, field by field (other tools parse them), plus exit codes 0, 1 and 3 and
 // the agent's own console output kept off the JSON stream.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
+import { writeManySlots } from '../dap/manySlots';
 import {
+  builtCli,
   PAYMENTS,
   jsonLines,
   runCli,
@@ -338,5 +341,21 @@ export default defineAgent({
       String(warnings[0].message),
       /held: found a PENDING slot but the call has no reconciler/,
     );
+  });
+});
+
+describe('a reader that stops early', () => {
+  it('ends slots --json quietly when the pipe closes after the first line', async () => {
+    const { stateDir } = writeManySlots(20_000);
+    const child = spawn(process.execPath, [builtCli(), 'slots', '--state', stateDir, '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (t: string) => (stderr += t));
+    // Like `| head -1`: one chunk read, then the reading end goes away.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(stderr, '', 'nothing on stderr');
+    assert.equal(code, 0);
   });
 });
