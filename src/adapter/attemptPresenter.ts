@@ -49,6 +49,9 @@ export function attemptPresenter(session: () => PresenterSession): AttemptHost {
     },
     ended: (exitCode) => {
       const s = session();
+      // A crash that ends unrecovered (Stop, a restart elsewhere) takes its thread along first: a
+      // client that kept its focus on it would carry it, stopped, into the next session.
+      leaveCrashed(s);
       s.events.flushSlotsChanged();
       s.sendEvent(new ExitedEvent(exitCode));
       s.sendEvent(new TerminatedEvent());

@@ -337,4 +337,23 @@ describe('crash and recover', () => {
       'no recovery attempt',
     );
   });
+
+  it('takes the crashed thread away, continued and exited, when the session stops unrecovered', async () => {
+    const waiting = waitForEventWhere(s, 'stopped', (b) => b.reason === 'crash');
+    await launch(s, {
+      program: ORDERS,
+      inputs: ORDER_INPUTS,
+      crash: { point: 'before-outcome', call: 'charge' },
+    });
+    const crashed = ((await waiting) as DebugProtocol.StoppedEvent).body.threadId!;
+    const terminated = s.dc.waitForEvent('terminated');
+    await s.dc.terminateRequest({});
+    await terminated;
+    // A client that focused the crashed thread must not keep it, stopped, into its next session.
+    const after = s.events.slice(s.events.findIndex((e) => e.body?.reason === 'crash') + 1);
+    const order = after
+      .filter((e) => e.body?.threadId === crashed || e.event === 'terminated')
+      .map((e) => `${e.event}${e.body?.reason ? `:${e.body.reason}` : ''}`);
+    assert.deepEqual(order, ['continued', 'thread:exited', 'terminated']);
+  });
 });
