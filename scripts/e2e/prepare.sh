@@ -13,19 +13,9 @@ die() { echo "[e2e:prepare] ERROR: $*" >&2; exit 1; }
 trap 'echo "[e2e:prepare] FAILED at line $LINENO: $BASH_COMMAND" >&2' ERR
 start=$SECONDS
 
-missing=()
-for pkg in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-done
-if ((${#missing[@]})); then
-  [[ $(id -u) == 0 ]] || die "missing Debian packages (${missing[*]}) and not root to install them"
-  log "installing Debian packages: ${missing[*]}"
-  # The lock timeout lets this wait for another apt run instead of failing at once.
-  apt-get -o DPkg::Lock::Timeout=900 update
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y "${missing[@]}"
-else
-  log "Debian packages present: ${APT_PACKAGES[*]}"
-fi
+# shellcheck source=../aptPackages.sh
+source "$(dirname "$0")/../aptPackages.sh"
+apt_packages "[e2e:prepare]" "${APT_PACKAGES[@]}"
 
 # @vscode/ripgrep's install step downloads rg from GitHub unless this cached tarball exists.
 case "$(uname -m)" in
