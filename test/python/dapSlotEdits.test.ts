@@ -16,13 +16,11 @@ import {
   type Session,
 } from '../dap/support';
 import { tempDir } from '../crash/cliHarness';
+import { handedPythonMissing, LEDGER_AGENT } from './pythonHarness';
 
-const AGENT = path.join(__dirname, 'agents', 'ledger_agent.py');
+const AGENT = LEDGER_AGENT;
 const PYTHON = process.env.DURABLE_RUN_TEST_PYTHON ?? '';
-const skip =
-  !fs.existsSync(AGENT) || PYTHON === ''
-    ? 'needs the Python agent host and DURABLE_RUN_TEST_PYTHON (npm test sets it)'
-    : false;
+const skip = handedPythonMissing(AGENT);
 
 describe('Python slot edits from the debugger', { skip }, () => {
   let s: Session;

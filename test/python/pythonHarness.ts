@@ -1,11 +1,25 @@
 // What the Python agent tests share: the project's Python environment (made once by
 // scripts/python/prepare.mjs, which npm test runs first), the agents under agents/, and the
 // built CLI run with that interpreter.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { preparePython } from '../../scripts/python/prepare.mjs';
 import { runCli, tempDir, writeInputs, type CliResult } from '../crash/cliHarness';
 
 export const PY_AGENTS = path.join(__dirname, 'agents');
+
+/** The test agent of the state-surgery tests. */
+export const LEDGER_AGENT = path.join(PY_AGENTS, 'ledger_agent.py');
+
+/**
+ * Why a test that takes the interpreter npm test hands over (and never makes one) cannot run
+ * here, or false: its `skip` option.
+ */
+export function handedPythonMissing(agent: string): string | false {
+  return !fs.existsSync(agent) || !process.env.DURABLE_RUN_TEST_PYTHON
+    ? 'needs the Python agent host and DURABLE_RUN_TEST_PYTHON (npm test sets it)'
+    : false;
+}
 
 let python: string | undefined;
 

@@ -17,13 +17,11 @@ import {
   writeInputs,
   type CliResult,
 } from '../crash/cliHarness';
+import { handedPythonMissing, LEDGER_AGENT } from './pythonHarness';
 
-const AGENT = path.join(__dirname, 'agents', 'ledger_agent.py');
+const AGENT = LEDGER_AGENT;
 const PYTHON = process.env.DURABLE_RUN_TEST_PYTHON ?? '';
-const skip =
-  !fs.existsSync(AGENT) || PYTHON === ''
-    ? 'needs the Python agent host and DURABLE_RUN_TEST_PYTHON (npm test sets it)'
-    : false;
+const skip = handedPythonMissing(AGENT);
 const STATE = 'acct1#0/0/pay_sync_rec';
 const ORDER = { variant: 'sync_rec', account: 'a1', amount: 5 };
 
