@@ -12,6 +12,7 @@ import { copyFileSync, chmodSync, cpSync, mkdirSync, existsSync, rmSync } from '
 import { dirname, join } from 'node:path';
 import { esbuildBinary } from './package/esbuildBinary.mjs';
 import { binaryName, hostTarget } from './package/targets.mjs';
+import { sharedExternals } from './build/sharedExternals.mjs';
 
 const argv = process.argv.slice(2);
 const watch = argv.includes('--watch');
@@ -73,6 +74,8 @@ const contexts = await Promise.all(
       logLevel: 'warning',
       // The worker bundles esbuild's API and points it at the shipped binary (see worker.ts).
       logOverride: { 'require-resolve-not-external': 'silent' },
+      // One namespace object per external module and bundle (what activation pays for most).
+      plugins: [sharedExternals()],
     }),
   ),
 );

@@ -16,6 +16,7 @@ export { editStateFolder } from '../runtime/stateEdit';
 export { pythonReencoder } from '../worker/python/pythonEncoder';
 export { diffFolders } from '../runtime/stateDiff';
 export { openJournalFile } from '../runtime/journalFile';
+export { acquireStateLock, describeHolder, probeStateLock } from '../runtime/stateLock';
 
 if (require.main === module) {
   const session = new DurableDebugSession();

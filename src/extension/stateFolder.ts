@@ -1,11 +1,13 @@
 // Which files of a state folder the runtime wrote, so durableRun.resetState deletes only those:
 // a stateDir pointed at the wrong folder by mistake must never cost the user their own files.
 // Reset State writes the folder, so it takes the folder's lock like any writer: it refuses while
-// a debug session, a `durable-run run` or `recover` holds it (stateLock.ts).
+// a debug session, a `durable-run run` or `recover` holds it (stateLock.ts). The lock's code comes
+// from the adapter's bundle, loaded on first use: it loads node:net and node:crypto, which would
+// be most of what activating the extension costs (bench/activation.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { JOURNAL_FILE } from '../runtime/journalStore';
-import { acquireStateLock, describeHolder, probeStateLock } from '../runtime/stateLock';
+import { adapterBundle } from './adapterBundle';
 
 const STATE_FILE_PATTERNS = [
   new RegExp(`^${JOURNAL_FILE.replace('.', '\\.')}$`),
@@ -32,6 +34,7 @@ export function partitionStateFolder(names: readonly string[]): {
 
 /** Why the state in `dir` cannot be reset now (a writer holds the folder), or undefined. */
 export async function resetRefusal(dir: string): Promise<string | undefined> {
+  const { probeStateLock, describeHolder } = adapterBundle();
   const probed = await probeStateLock(dir);
   if (!probed.held) return undefined;
   return `${dir} is in use by ${describeHolder(probed.holder)}. Stop it before resetting its state.`;
@@ -46,7 +49,7 @@ export async function clearStateFolder(
   state: readonly string[],
   removeFolder: boolean,
 ): Promise<void> {
-  const lock = await acquireStateLock(dir, 'Reset State (VS Code)');
+  const lock = await adapterBundle().acquireStateLock(dir, 'Reset State (VS Code)');
   try {
     for (const name of state) fs.rmSync(path.join(dir, name), { force: true });
     if (removeFolder) fs.rmdirSync(dir);
