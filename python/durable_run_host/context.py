@@ -56,8 +56,12 @@ class _DurableAwaitable(AsyncExecutionResult):
         super().__init__(None, call[0], call[1], call[2])
         self._context = context
         self._reconciler = call[3]
+        # Where it was made: the warning about one never awaited names the line.
+        self.site = _user_site()
+        self.function_id = function_id(call[0])
 
     def __await__(self) -> Generator[Any, None, Any]:
+        self._context.awaited(self)
         return self._context.run_call(self._func, self._args, self._kwargs, self._reconciler)
         yield  # a generator, so that the awaiting coroutine can drive it
 
@@ -90,6 +94,7 @@ class DurableContext(RunnerContext):
             MemoryType.SENSORY, self._sensory, LocalMemoryObject.ROOT_KEY
         )
         self._before = (dict(self._short), dict(self._sensory))
+        self._deferred: list[_DurableAwaitable] = []
 
     # What the runtime must persist with the action's completion.
 
@@ -102,6 +107,14 @@ class DurableContext(RunnerContext):
             updates["sensoryMemory"] = self._encode_store((self._seq, dict(self._sensory)))
             updates["sensoryMemory"]["json"] = self._readable(dict(self._sensory))
         return updates
+
+    def unawaited(self) -> list[dict[str, Any]]:
+        """The durable_execute_async calls never awaited: they did not run, and the runtime
+        warns about each (as it does about a TypeScript agent's)."""
+        return [{"functionId": d.function_id, "site": d.site} for d in self._deferred]
+
+    def awaited(self, deferred: _DurableAwaitable) -> None:
+        self._deferred = [d for d in self._deferred if d is not deferred]
 
     def _encode_store(self, value: Any) -> dict[str, Any]:
         encoded = dict(encode_value(value))
@@ -196,7 +209,9 @@ class DurableContext(RunnerContext):
         self, func: Callable[..., Any], *args: Any, reconciler: Any = None, **kwargs: Any
     ) -> AsyncExecutionResult:
         checked = validate_reconciler(reconciler)
-        return _DurableAwaitable(self, (func, args, kwargs, checked))
+        deferred = _DurableAwaitable(self, (func, args, kwargs, checked))
+        self._deferred.append(deferred)
+        return deferred
 
     # The rest of RunnerContext.
 

@@ -66,6 +66,7 @@ def _run(channel: Channel, loaded: LoadedAgent, resources: Any, message: Message
     except BaseException as error:  # noqa: BLE001 - the action's failure goes to the runtime
         reply["error"] = encode_error(error)
     reply["memory"] = context.memory_updates()
+    reply["unawaited"] = context.unawaited()
     channel.close_inbox(exec_id)
     channel.send(reply)
 

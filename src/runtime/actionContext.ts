@@ -38,6 +38,12 @@ interface PreparedCall {
   traceSite?: () => SourceLocation | undefined;
 }
 
+/** A deferred call not awaited yet: ours, or one a guest language's host reported. */
+type NotAwaited = Pick<PreparedCall, 'functionId' | 'callSite' | 'traceSite'> & {
+  /** How the agent's language spells the call, when not durableExecuteAsync. */
+  api?: string;
+};
+
 /** A call that was made and has not settled yet. */
 interface InFlight {
   call: PreparedCall;
@@ -56,7 +62,7 @@ export class ActionExecution implements CallHost, ActionContext {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly inFlight = new Set<InFlight>();
   /** durableExecuteAsync calls not awaited yet. */
-  private readonly deferred = new Set<PreparedCall>();
+  private readonly deferred = new Set<NotAwaited>();
   /** 'settling' once the action's function has returned or thrown; 'done' once its calls settled. */
   private phase: 'running' | 'settling' | 'done' = 'running';
 
@@ -175,6 +181,15 @@ export class ActionExecution implements CallHost, ActionContext {
   }
 
   /**
+   * A deferred call of a guest language's agent that its action returned without awaiting (the
+   * Python host reports them with the action's end): it did not run, and settle() warns about it
+   * as about ours.
+   */
+  noteUnawaited(call: { functionId: string; callSite?: SourceLocation; api: string }): void {
+    this.deferred.add(call);
+  }
+
+  /**
    * Called once the action's function returned or threw: waits until every call it made has
    * settled (their outcomes persisted), also calls made while waiting, and warns about each call
    * that was still in flight, naming it and its line. Only then may the action complete; from then
@@ -184,7 +199,7 @@ export class ActionExecution implements CallHost, ActionContext {
     this.phase = 'settling';
     for (const call of this.deferred) {
       this.hooks.warning?.(
-        `action "${this.exec.action}" (${this.exec.stateId}) returned without awaiting durableExecuteAsync(${call.functionId})${siteOf(call)}: it did not run and nothing was recorded (a deferred call runs only when awaited); await it if it should run`,
+        `action "${this.exec.action}" (${this.exec.stateId}) returned without awaiting ${call.api ?? 'durableExecuteAsync'}(${call.functionId})${siteOf(call)}: it did not run and nothing was recorded (a deferred call runs only when awaited); await it if it should run`,
         this.exec,
       );
     }

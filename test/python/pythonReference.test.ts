@@ -3,6 +3,7 @@
 // against a real Flink Agents agent under this runtime through the built CLI: what the action
 // got back, which path each call took, what the slots hold and what really ran (the ledger).
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { callPaths, eventsOf, readLedger, slotsOf } from '../crash/cliHarness';
@@ -14,6 +15,9 @@ function scenario(testCase: string): PyScenario {
   return pythonScenario([{ key: 'k', input: { case: testCase } }]);
 }
 
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The 1-based line of the agent that ends with `tail`. */
+const lineOf = (tail: string) => fs.readFileSync(AGENT, 'utf8').split(tail)[0].split('\n').length;
 const ops = (s: PyScenario) => readLedger(s.ledger).map((l) => String(l.op));
 const outputs = (r: { stdout: string }) =>
   eventsOf({ stdout: r.stdout, stderr: '', code: 0, signal: null }, 'output').map((e) => e.output);
@@ -146,7 +150,7 @@ describe('the reference cases, on a Python agent under this runtime', () => {
     assert.match(run.stdout, /cannot be used inside a durable function/);
   });
 
-  it('a durable_execute_async call that is never awaited never runs and is never recorded', async () => {
+  it('a durable_execute_async call that is never awaited never runs and is never recorded, and is warned about with its line', async () => {
     const s = scenario('unawaited');
     const run = await runPython('run', AGENT, s);
     assert.equal(run.code, 0, run.stderr);
@@ -154,6 +158,30 @@ describe('the reference cases, on a Python agent under this runtime', () => {
     assert.deepEqual(ops(s), []);
     const [state] = await slotsOf(s.state);
     assert.equal(state.slots.length, 0);
+    const warnings = eventsOf(run, 'warning').map((e) => String(e.message));
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(
+      warnings[0],
+      new RegExp(
+        `returned without awaiting ctx\\.durable_execute_async\\([\\w.]*charge\\) at ${escape(AGENT)}:${lineOf('ctx.durable_execute_async(charge, 5)\n')}:1: it did not run and nothing was recorded`,
+      ),
+    );
+  });
+
+  it('an async action warns about the call it left unawaited, not the one it awaited', async () => {
+    const s = scenario('async_one_unawaited');
+    const run = await runPython('run', AGENT, s);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(
+      readLedger(s.ledger).map((l) => `${String(l.op)}:${String(l.detail)}`),
+      ['charge:7'],
+    );
+    const warnings = eventsOf(run, 'warning').map((e) => String(e.message));
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(
+      warnings[0],
+      new RegExp(`:${lineOf('ctx.durable_execute_async(charge, 6)\n')}:1: it did not run`),
+    );
   });
 
   it('a sent event reaches the action that listens for its type, with short-term memory', async () => {

@@ -77,6 +77,12 @@ function runAction(host: PythonHost, action: string, event: AgentEvent, ctx: Act
             const value = memory[which];
             if (value !== undefined) ctx.memory.set(MEMORY_PATHS[which], { [PYTHON_MARK]: value });
           }
+          for (const u of (m.unawaited ?? []) as Array<{ functionId: string; site: unknown }>)
+            ctx.noteUnawaited({
+              functionId: u.functionId,
+              callSite: (u.site as SourceLocation | null) ?? undefined,
+              api: 'ctx.durable_execute_async',
+            });
           if (m.error) reject(new PythonRaised(m.error as PythonErrorReport));
           else resolve();
         }

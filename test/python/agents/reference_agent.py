@@ -103,6 +103,9 @@ async def run_async_case(case: str, ctx: RunnerContext) -> object:
         return await ctx.durable_execute_async(charge, 5, reconciler=found)
     if case == "async_reconcile_fails":
         return await ctx.durable_execute_async(charge, 5, reconciler=reconcile_fails)
+    if case == "async_one_unawaited":
+        ctx.durable_execute_async(charge, 6)
+        return await ctx.durable_execute_async(charge, 7)
     msg = f"unknown case {case}"
     raise ValueError(msg)
 
