@@ -39,6 +39,14 @@ export interface Session {
   /** Every output event's text, in order. */
   output: Array<{ category: string; text: string }>;
   events: DebugProtocol.Event[];
+  /**
+   * A stop that came while launch() waited for its response: the response and the first stop can
+   * come in one chunk, and DebugClient emits the event before the awaited launch resolves, so a
+   * nextStop() after launch() would miss it. The next nextStop() takes it.
+   */
+  earlyStop?: DebugProtocol.StoppedEvent;
+  /** Stopped events a waiter of this module has returned, so none is returned twice. */
+  taken: WeakSet<DebugProtocol.Event>;
 }
 
 export async function startSession(): Promise<Session> {
@@ -52,7 +60,7 @@ export async function startSession(): Promise<Session> {
   );
   // A hang guard, not a timed assertion: generous, as a loaded 2-core machine is many times slower.
   dc.defaultTimeout = 30_000;
-  const session: Session = { dc, pids: [], output: [], events: [] };
+  const session: Session = { dc, pids: [], output: [], events: [], taken: new WeakSet() };
   dc.on('durableRun.worker', (e: DebugProtocol.Event) => session.pids.push(e.body.pid));
   dc.on('output', (e: DebugProtocol.OutputEvent) =>
     session.output.push({ category: e.body.category ?? 'console', text: e.body.output }),
@@ -132,7 +140,15 @@ export async function launch(
     await s.dc.setExceptionBreakpointsRequest({ filters: bps.exceptions ?? [] });
     await s.dc.configurationDoneRequest();
   });
-  await Promise.all([configure, s.dc.launch({ stateDir: tempDir(), ...args })]);
+  const early = (e: DebugProtocol.StoppedEvent) => {
+    s.earlyStop ??= e;
+  };
+  s.dc.on('stopped', early);
+  try {
+    await Promise.all([configure, s.dc.launch({ stateDir: tempDir(), ...args })]);
+  } finally {
+    s.dc.removeListener('stopped', early);
+  }
   return set;
 }
 
@@ -200,7 +216,13 @@ export async function nextStop(s: Session): Promise<{
   top: DebugProtocol.StackFrame;
   frames: DebugProtocol.StackFrame[];
 }> {
-  const event = (await s.dc.waitForEvent('stopped')) as DebugProtocol.StoppedEvent;
+  const early = s.earlyStop;
+  s.earlyStop = undefined;
+  const event =
+    early && !s.taken.has(early)
+      ? early
+      : ((await s.dc.waitForEvent('stopped')) as DebugProtocol.StoppedEvent);
+  s.taken.add(event);
   const frames = await stackOf(s, event.body.threadId!);
   return { event, top: frames[0], frames };
 }
@@ -235,6 +257,12 @@ export function waitForEventWhere(
   match: (body: Record<string, unknown>) => boolean,
   timeoutMs = 30_000,
 ): Promise<DebugProtocol.Event> {
+  const early = s.earlyStop;
+  if (name === 'stopped' && early && !s.taken.has(early) && match(early.body ?? {})) {
+    s.earlyStop = undefined;
+    s.taken.add(early);
+    return Promise.resolve(early);
+  }
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       s.dc.removeListener(name, on);
@@ -244,6 +272,7 @@ export function waitForEventWhere(
       if (!match(e.body ?? {})) return;
       clearTimeout(timer);
       s.dc.removeListener(name, on);
+      s.taken.add(e);
       resolve(e);
     };
     s.dc.on(name, on);

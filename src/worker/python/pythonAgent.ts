@@ -27,9 +27,30 @@ function storedMemory(ctx: ActionContext, which: keyof typeof MEMORY_PATHS): unk
   return held?.[PYTHON_MARK] ?? null;
 }
 
+/** The call sites already warned about for a function id without a name (once per attempt). */
+const unnamedWarned = new Set<string>();
+
+/**
+ * Flink Agents names a call `module.qualname`; a callable object (a tool's `func`, a
+ * functools.partial) has no qualname, so every such call of its class shares one id and only the
+ * args tell them apart on recovery. The id stays the reference's (imported production state must
+ * match), and the user is told how to give the call a name of its own.
+ */
+function warnIfUnnamed(ctx: ActionExecution, functionId: string, site: SourceLocation | undefined) {
+  if (!functionId.endsWith('.<unknown>')) return;
+  const where = site ? `${site.file}:${site.line}` : functionId;
+  if (unnamedWarned.has(where)) return;
+  unnamedWarned.add(where);
+  ctx.hooks.warning?.(
+    `the durable call${site ? ` at ${where}` : ''} has no name to be known by (${functionId}: a callable object, such as a tool's func, has no __qualname__), so every call of such an object shares that id and only its arguments tell them apart on recovery. Pass the function itself (for a tool from ctx.get_resource: tool.func.as_callable())`,
+    ctx.exec,
+  );
+}
+
 /** Serves one durable call the action asked for: the runtime decides, the host runs. */
 function serveCall(host: PythonHost, exec: string, ctx: ActionExecution, m: HostMessage): void {
   const call = m.call!;
+  warnIfUnnamed(ctx, String(m.functionId), (m.site as SourceLocation | null) ?? undefined);
   const invoke = (which: 'fn' | 'reconciler') => () =>
     new Promise<unknown>((resolve, reject) => {
       pendingInvokes.set(`${exec}/${call}`, (reply) =>
