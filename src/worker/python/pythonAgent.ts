@@ -27,6 +27,10 @@ function storedMemory(ctx: ActionContext, which: keyof typeof MEMORY_PATHS): unk
   return held?.[PYTHON_MARK] ?? null;
 }
 
+/** A call site as the host reports it (null when no frame of the user's was found). */
+const siteOf = (reported: unknown): SourceLocation | undefined =>
+  (reported as SourceLocation | null) ?? undefined;
+
 /** The call sites already warned about for a function id without a name (once per attempt). */
 const unnamedWarned = new Set<string>();
 
@@ -50,7 +54,7 @@ function warnIfUnnamed(ctx: ActionExecution, functionId: string, site: SourceLoc
 /** Serves one durable call the action asked for: the runtime decides, the host runs. */
 function serveCall(host: PythonHost, exec: string, ctx: ActionExecution, m: HostMessage): void {
   const call = m.call!;
-  warnIfUnnamed(ctx, String(m.functionId), (m.site as SourceLocation | null) ?? undefined);
+  warnIfUnnamed(ctx, String(m.functionId), siteOf(m.site));
   const invoke = (which: 'fn' | 'reconciler') => () =>
     new Promise<unknown>((resolve, reject) => {
       pendingInvokes.set(`${exec}/${call}`, (reply) =>
@@ -67,7 +71,7 @@ function serveCall(host: PythonHost, exec: string, ctx: ActionExecution, m: Host
       encodedArgs: encodePythonValue(m.args as PythonValue),
       run: invoke('fn'),
       reconciler: m.hasReconciler ? invoke('reconciler') : undefined,
-      callSite: (m.site as SourceLocation | null) ?? undefined,
+      callSite: siteOf(m.site),
       codec: pythonCodec,
     })
     .then(
@@ -101,7 +105,7 @@ function runAction(host: PythonHost, action: string, event: AgentEvent, ctx: Act
           for (const u of (m.unawaited ?? []) as Array<{ functionId: string; site: unknown }>)
             ctx.noteUnawaited({
               functionId: u.functionId,
-              callSite: (u.site as SourceLocation | null) ?? undefined,
+              callSite: siteOf(u.site),
               api: 'ctx.durable_execute_async',
             });
           if (m.error) reject(new PythonRaised(m.error as PythonErrorReport));
